@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what building and testing DeepLearnKit needs on Debian 12 with the .NET 10 SDK:
+# Debian packages (when missing) and the NuGet packages of the solution.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=()
+for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
+done
+if [ ${#packages[@]} -gt 0 ]; then
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${packages[@]}"
+fi
+
+dotnet restore DeepLearnKit.sln

@@ -1,0 +1,250 @@
+// The seam between the tensor API and the devices: the short list of primitive kernels that
+// every device implements. Ops (src/DeepLearnKit/Ops) are written once above it.
+namespace DeepLearnKit.Backends;
+
+/// <summary>Elementwise functions of one input, <c>dst[i] = f(x[i])</c>; <c>p</c>, <c>q</c> are the op's scalar parameters.</summary>
+public enum UnaryOp
+{
+    /// <summary><c>−x</c></summary>
+    Neg,
+    /// <summary><c>eˣ</c></summary>
+    Exp,
+    /// <summary><c>ln x</c></summary>
+    Log,
+    /// <summary><c>√x</c></summary>
+    Sqrt,
+    /// <summary><c>|x|</c></summary>
+    Abs,
+    /// <summary><c>sign(x)</c> ∈ {−1, 0, 1}</summary>
+    Sign,
+    /// <summary><c>max(x, 0)</c></summary>
+    Relu,
+    /// <summary><c>x if x &gt; 0 else p·x</c></summary>
+    LeakyRelu,
+    /// <summary><c>1 / (1 + e⁻ˣ)</c></summary>
+    Sigmoid,
+    /// <summary><c>tanh x</c></summary>
+    Tanh,
+    /// <summary><c>x·Φ(x)</c>, Φ the standard normal CDF (exact GELU, as PyTorch's default)</summary>
+    Gelu,
+    /// <summary><c>d/dx x·Φ(x) = Φ(x) + x·φ(x)</c></summary>
+    GeluGrad,
+    /// <summary><c>xᵖ</c></summary>
+    Pow,
+    /// <summary><c>min(max(x, p), q)</c></summary>
+    Clamp,
+    /// <summary><c>p·x + q</c> (scalar add, subtract, multiply in one kernel)</summary>
+    Affine,
+    /// <summary><c>p / x</c></summary>
+    ScalarDivide,
+}
+
+/// <summary>Elementwise functions of two inputs of the same (already broadcast) shape, <c>dst[i] = f(a[i], b[i])</c>. Comparisons give 1 or 0.</summary>
+public enum BinaryOp
+{
+    /// <summary><c>a + b</c></summary>
+    Add,
+    /// <summary><c>a − b</c></summary>
+    Sub,
+    /// <summary><c>a · b</c></summary>
+    Mul,
+    /// <summary><c>a / b</c></summary>
+    Div,
+    /// <summary><c>aᵇ</c></summary>
+    Pow,
+    /// <summary><c>max(a, b)</c></summary>
+    Max,
+    /// <summary><c>min(a, b)</c></summary>
+    Min,
+    /// <summary><c>a == b</c></summary>
+    Eq,
+    /// <summary><c>a != b</c></summary>
+    Ne,
+    /// <summary><c>a &lt; b</c></summary>
+    Lt,
+    /// <summary><c>a ≤ b</c></summary>
+    Le,
+    /// <summary><c>a &gt; b</c></summary>
+    Gt,
+    /// <summary><c>a ≥ b</c></summary>
+    Ge,
+}
+
+/// <summary>Reductions along one axis.</summary>
+public enum ReduceOp
+{
+    /// <summary><c>Σ x</c></summary>
+    Sum,
+    /// <summary><c>max x</c></summary>
+    Max,
+    /// <summary><c>min x</c></summary>
+    Min,
+}
+
+/// <summary>
+/// Where a tensor's elements sit in its storage: element (i₀, i₁, …) is at
+/// <c>Offset + Σ iₖ·Strides[k]</c>. A stride of 0 repeats an element (broadcasting).
+/// </summary>
+public readonly record struct StridedLayout(int[] Shape, int[] Strides, int Offset)
+{
+    /// <summary>The number of elements, <c>Π Shape[k]</c>.</summary>
+    public int Count
+    {
+        get
+        {
+            int n = 1;
+            foreach (int d in Shape) n *= d;
+            return n;
+        }
+    }
+
+    /// <summary>True when the elements are stored row-major without gaps.</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            int expected = 1;
+            for (int k = Shape.Length - 1; k >= 0; k--)
+            {
+                if (Shape[k] != 1 && Strides[k] != expected) return false;
+                expected *= Shape[k];
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The row-major layout of <paramref name="shape"/> starting at <paramref name="offset"/>.</summary>
+    public static StridedLayout Contiguous(int[] shape, int offset = 0) => new(shape, ContiguousStrides(shape), offset);
+
+    /// <summary>Row-major strides: the last axis has stride 1.</summary>
+    public static int[] ContiguousStrides(int[] shape)
+    {
+        var strides = new int[shape.Length];
+        int s = 1;
+        for (int k = shape.Length - 1; k >= 0; k--)
+        {
+            strides[k] = s;
+            s *= shape[k];
+        }
+        return strides;
+    }
+}
+
+/// <summary>The geometry of a 2-D convolution or pooling window over NCHW images.</summary>
+/// <param name="Channels">Input channels C (per group for a convolution's im2col).</param>
+/// <param name="Height">Input height H.</param>
+/// <param name="Width">Input width W.</param>
+/// <param name="KernelH">Window height.</param>
+/// <param name="KernelW">Window width.</param>
+/// <param name="StrideH">Vertical step.</param>
+/// <param name="StrideW">Horizontal step.</param>
+/// <param name="PadH">Zero rows added above and below.</param>
+/// <param name="PadW">Zero columns added left and right.</param>
+/// <param name="DilationH">Vertical spacing of window taps.</param>
+/// <param name="DilationW">Horizontal spacing of window taps.</param>
+public readonly record struct Window2d(int Channels, int Height, int Width, int KernelH, int KernelW,
+    int StrideH, int StrideW, int PadH, int PadW, int DilationH, int DilationW)
+{
+    /// <summary><c>OH = ⌊(H + 2·padH − dilH·(kH − 1) − 1) / strideH⌋ + 1</c></summary>
+    public int OutHeight => (Height + 2 * PadH - DilationH * (KernelH - 1) - 1) / StrideH + 1;
+
+    /// <summary><c>OW = ⌊(W + 2·padW − dilW·(kW − 1) − 1) / strideW⌋ + 1</c></summary>
+    public int OutWidth => (Width + 2 * PadW - DilationW * (KernelW - 1) - 1) / StrideW + 1;
+}
+
+/// <summary>
+/// The primitive kernels a device implements. Inputs are read through a <see cref="StridedLayout"/>
+/// (so views need no copy); outputs are contiguous and fully overwritten unless the method says it
+/// accumulates. Every storage passed in belongs to this backend.
+/// </summary>
+public interface IBackend
+{
+    /// <summary>The device this backend runs on.</summary>
+    Device Device { get; }
+
+    /// <summary>A zero-filled storage of <paramref name="length"/> floats.</summary>
+    TensorStorage Allocate(int length);
+
+    /// <summary>A storage holding a copy of <paramref name="data"/>.</summary>
+    TensorStorage Upload(ReadOnlySpan<float> data);
+
+    /// <summary>Copies the whole storage into <paramref name="destination"/> (its length is the storage's).</summary>
+    void Download(TensorStorage source, Span<float> destination);
+
+    /// <summary>Copies element by element from one strided layout to another of the same shape (writes through views; the destination layout has no stride-0 axis).</summary>
+    void Copy(TensorStorage source, StridedLayout sourceLayout, TensorStorage destination, StridedLayout destinationLayout);
+
+    /// <summary>Writes <paramref name="value"/> into the strided elements of <paramref name="destination"/>.</summary>
+    void Fill(TensorStorage destination, StridedLayout layout, float value);
+
+    /// <summary><c>dst[i] = f(x[i]; p, q)</c>.</summary>
+    void Unary(UnaryOp op, TensorStorage x, StridedLayout layout, float p, float q, TensorStorage destination);
+
+    /// <summary><c>dst[i] = f(a[i], b[i])</c>; both layouts have the output's shape (broadcast dims have stride 0).</summary>
+    void Binary(BinaryOp op, TensorStorage a, StridedLayout aLayout, TensorStorage b, StridedLayout bLayout, TensorStorage destination);
+
+    /// <summary><c>dst[i] = cond[i] ≠ 0 ? a[i] : b[i]</c>; all layouts have the output's shape.</summary>
+    void Where(TensorStorage condition, StridedLayout conditionLayout, TensorStorage a, StridedLayout aLayout,
+        TensorStorage b, StridedLayout bLayout, TensorStorage destination);
+
+    /// <summary>
+    /// Reduces the middle axis of a contiguous [outer, axis, inner] block that starts at element 0:
+    /// <c>dst[o, i] = op over a of x[o, a, i]</c>.
+    /// </summary>
+    void Reduce(ReduceOp op, TensorStorage x, int outer, int axis, int inner, TensorStorage destination);
+
+    /// <summary>Like <see cref="Reduce"/>, writing the (first) index of the max (or min) as a float.</summary>
+    void ArgReduce(bool max, TensorStorage x, int outer, int axis, int inner, TensorStorage destination);
+
+    /// <summary>
+    /// Batched SGEMM: for each b &lt; batch, <c>C_b = op(A_b)·op(B_b) (+ C_b when accumulate)</c>, where
+    /// A_b starts at <c>aOffset + b·aBatchStride</c> (row-major, leading dimension lda; a batch stride of 0
+    /// shares one matrix), likewise B_b, and C_b is the contiguous m×n block b of <paramref name="c"/>.
+    /// </summary>
+    void MatMul(TensorStorage a, int aOffset, int aBatchStride, int lda, bool transA,
+        TensorStorage b, int bOffset, int bBatchStride, int ldb, bool transB,
+        TensorStorage c, int batch, int m, int n, int k, bool accumulate);
+
+    /// <summary>
+    /// Unfolds image <paramref name="image"/> of a contiguous [N, C, H, W] input, channels
+    /// [channelStart, channelStart + w.Channels), into columns [w.Channels·kH·kW, OH·OW] (zero padding).
+    /// </summary>
+    void Im2Col(TensorStorage x, int image, int channelStart, int totalChannels, Window2d w, TensorStorage columns);
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: adds the columns back into image <paramref name="image"/> of <paramref name="x"/> (accumulates).</summary>
+    void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int image, int channelStart, int totalChannels);
+
+    /// <summary>
+    /// Max pooling of a contiguous [N, C, H, W] input (w.Channels = C): writes [N, C, OH, OW] maxima and the
+    /// flat index (h·W + w) of each maximum within its plane, as floats. Padding never wins.
+    /// </summary>
+    void MaxPool2d(TensorStorage x, int batch, Window2d w, TensorStorage output, TensorStorage argmax);
+
+    /// <summary>Adds each output gradient to the input position recorded in <paramref name="argmax"/> (accumulates into gradInput).</summary>
+    void MaxPool2dBackward(TensorStorage gradOutput, TensorStorage argmax, int batch, Window2d w, TensorStorage gradInput);
+
+    /// <summary>Average pooling: each output is the mean of its window; padded taps count when <paramref name="countPadding"/>.</summary>
+    void AvgPool2d(TensorStorage x, int batch, Window2d w, bool countPadding, TensorStorage output);
+
+    /// <summary>The adjoint of <see cref="AvgPool2d"/> (accumulates into gradInput).</summary>
+    void AvgPool2dBackward(TensorStorage gradOutput, int batch, Window2d w, bool countPadding, TensorStorage gradInput);
+
+    /// <summary>
+    /// For a contiguous [outer, axis, inner] source: <c>dst[o, j, i] = x[o, index[j], i]</c> for j &lt; indexCount
+    /// (indices stored as floats, checked by the caller to lie in [0, axis)).
+    /// </summary>
+    void IndexSelect(TensorStorage x, int outer, int axis, int inner, TensorStorage indices, int indexCount, TensorStorage destination);
+
+    /// <summary>The adjoint of <see cref="IndexSelect"/>: <c>dst[o, index[j], i] += src[o, j, i]</c> (repeated indices add up).</summary>
+    void IndexAdd(TensorStorage source, int outer, int axis, int inner, TensorStorage indices, int indexCount, TensorStorage destination);
+}
+
+/// <summary>A block of float32 memory owned by one backend.</summary>
+public abstract class TensorStorage
+{
+    /// <summary>Number of floats.</summary>
+    public abstract int Length { get; }
+
+    /// <summary>The backend whose kernels can read and write this storage.</summary>
+    public abstract IBackend Backend { get; }
+}

@@ -1,0 +1,123 @@
+// Picking elements by index: IndexSelect (embeddings), Gather (cross-entropy), and the t[i, a..b] indexer.
+namespace DeepLearnKit;
+
+/// <summary>One position of a tensor indexer: an integer (removes the dim), a range, or all (<c>..</c>).</summary>
+public readonly struct TensorIndex
+{
+    private readonly int? index;
+    private readonly Range range;
+
+    private TensorIndex(int? index, Range range)
+    {
+        this.index = index;
+        this.range = range;
+    }
+
+    /// <summary>A single position; negative counts from the end.</summary>
+    public static implicit operator TensorIndex(int index) => new(index, default);
+
+    /// <summary>A position counted from the end (<c>^1</c> is the last).</summary>
+    public static implicit operator TensorIndex(Index index) => new(index.IsFromEnd ? -index.Value : index.Value, default);
+
+    /// <summary>A range of positions, e.g. <c>1..3</c>, <c>..^1</c> or <c>..</c>.</summary>
+    public static implicit operator TensorIndex(Range range) => new(null, range);
+
+    internal Tensor Apply(Tensor t, int dim) => index is { } i
+        ? t.Select(dim, i)
+        : t.Narrow(dim, range.GetOffsetAndLength(t.Size(dim)).Offset, range.GetOffsetAndLength(t.Size(dim)).Length);
+
+    internal bool RemovesDim => index is not null;
+}
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// A view of the indexed part: <c>x[0]</c>, <c>x[.., 1..3]</c>, <c>x[^1]</c>. Setting copies the value in place
+    /// (<c>x[0, ..] = Tensor.Zeros(3)</c>, or a float): a write through a view is seen by the base.
+    /// </summary>
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public Tensor this[params TensorIndex[] indices]
+    {
+        get
+        {
+            if (indices.Length > Rank)
+                throw new ArgumentException($"Indexer: {indices.Length} indices for a tensor of rank {Rank}.");
+            var result = this;
+            int dim = 0;
+            foreach (var index in indices)
+            {
+                result = index.Apply(result, dim);
+                if (!index.RemovesDim) dim++;
+            }
+            return result;
+        }
+        set => this[indices].CopyFrom(value);
+    }
+
+    /// <summary>
+    /// <c>out[…, j, …] = x[…, index[j], …]</c> along <paramref name="dim"/> for a 1-D <paramref name="index"/> of
+    /// integers stored as floats (e.g. an embedding lookup). Backward adds each gradient row back to the row it came from.
+    /// </summary>
+    public Tensor IndexSelect(int dim, Tensor index)
+    {
+        int d = Shapes.NormalizeDim("IndexSelect", dim, Rank);
+        if (index.Rank != 1)
+            throw new ArgumentException($"IndexSelect: the index must be 1-D, got shape {Shapes.Format(index.dims)}.");
+        var idx = CheckIndices("IndexSelect", index, dims[d]);
+        var x = Contiguous();
+        if (x.offset != 0 || x.storage.Length != x.NumEl) x = x.Clone();
+        int outer = Shapes.Count(dims[..d]), inner = Shapes.Count(dims[(d + 1)..]);
+        var shape = Shape;
+        shape[d] = idx.NumEl;
+        var result = Empty(shape, Device);
+        Backend.IndexSelect(x.storage, outer, dims[d], inner, idx.storage, idx.NumEl, result.storage);
+        var input = this;
+        return Autograd.Record(result, "IndexSelect", [input], g =>
+        {
+            var grad = ZerosLike(input);
+            var gc = g.Contiguous();
+            if (gc.offset != 0 || gc.storage.Length != gc.NumEl) gc = gc.Clone();
+            grad.Backend.IndexAdd(gc.storage, outer, input.dims[d], inner, idx.storage, idx.NumEl, grad.storage);
+            return [grad];
+        });
+    }
+
+    /// <summary>
+    /// PyTorch's gather: <c>out[i][j] = x[i][index[i][j]]</c> for dim 1 (and likewise for any dim); index has this
+    /// tensor's rank, and its sizes may be smaller outside <paramref name="dim"/>. Used to pick each sample's class score.
+    /// </summary>
+    public Tensor Gather(int dim, Tensor index)
+    {
+        int d = Shapes.NormalizeDim("Gather", dim, Rank);
+        if (index.Rank != Rank)
+            throw new ArgumentException($"Gather: index shape {Shapes.Format(index.dims)} must have the rank of the input {Shapes.Format(dims)}.");
+        for (int k = 0; k < Rank; k++)
+            if (k != d && index.dims[k] > dims[k])
+                throw new ArgumentException($"Gather: index shape {Shapes.Format(index.dims)} is larger than input {Shapes.Format(dims)} at dimension {k}.");
+        // Flat positions in the contiguous input: Σₖ iₖ·strideₖ with index[...] in place of i_d.
+        var idx = index.ToArray();
+        var inputStrides = Backends.StridedLayout.ContiguousStrides(dims);
+        var flat = new float[idx.Length];
+        var position = new int[Rank];
+        for (int e = 0; e < idx.Length; e++)
+        {
+            int v = (int)idx[e];
+            if (v != idx[e] || v < 0 || v >= dims[d])
+                throw new ArgumentOutOfRangeException(nameof(index), $"Gather: index {idx[e]} is out of range for dimension {d} of size {dims[d]}.");
+            int pos = 0;
+            for (int k = 0; k < Rank; k++) pos += (k == d ? v : position[k]) * inputStrides[k];
+            flat[e] = pos;
+            for (int k = Rank - 1; k >= 0 && ++position[k] == index.dims[k]; k--) position[k] = 0;
+        }
+        return Reshape(NumEl).IndexSelect(0, FromArray(flat).To(Device)).Reshape(index.dims);
+    }
+
+    private static Tensor CheckIndices(string op, Tensor index, int size)
+    {
+        var values = index.ToArray();
+        foreach (float v in values)
+            if (v != MathF.Floor(v) || v < 0 || v >= size)
+                throw new ArgumentOutOfRangeException(nameof(index), $"{op}: index {v} is out of range for a dimension of size {size}.");
+        return index.Contiguous() is { offset: 0 } c && c.storage.Length == c.NumEl ? c.Detach() : index.Clone().Detach();
+    }
+}

@@ -1,0 +1,99 @@
+// Matrix products: 1-D/2-D and batched with broadcast batch dims, as PyTorch's matmul.
+// Transposed and broadcast operands go to the GEMM kernel as they are (no copy) when their strides allow.
+namespace DeepLearnKit;
+
+public sealed partial class Tensor
+{
+    /// <summary>
+    /// <c>a @ b</c>: for matrices <c>C[i,j] = Σₖ A[i,k]·B[k,j]</c>; 1-D operands are treated as a row (a) or
+    /// column (b) vector and that dim is removed from the result; dims before the last two are batch dims
+    /// and broadcast. Backward: <c>∂L/∂A = G·Bᵀ</c>, <c>∂L/∂B = Aᵀ·G</c>.
+    /// </summary>
+    public static Tensor MatMul(Tensor a, Tensor b)
+    {
+        CheckSameDevice("MatMul", a, b);
+        if (a.Rank == 0 || b.Rank == 0)
+            throw new ArgumentException($"MatMul: both operands need at least one dimension, got shapes {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)}.");
+        var a2 = a.Rank == 1 ? a.Unsqueeze(0) : a;
+        var b2 = b.Rank == 1 ? b.Unsqueeze(1) : b;
+        int m = a2.dims[^2], k = a2.dims[^1], kb = b2.dims[^2], n = b2.dims[^1];
+        if (k != kb)
+            throw new ArgumentException($"MatMul: shapes {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)} cannot be multiplied ({k} columns vs {kb} rows).");
+
+        int[] batch = Shapes.Broadcast("MatMul", a2.dims[..^2], b2.dims[..^2]);
+        Tensor y;
+        using (NoGrad()) y = MatMulKernel(a2, b2, batch, m, n, k);
+        var shape = batch.ToList();
+        if (a.Rank > 1) shape.Add(m);
+        if (b.Rank > 1) shape.Add(n);
+        y = y.Reshape(shape.ToArray());
+
+        return Autograd.Record(y, "MatMul", [a, b], g =>
+        {
+            var g2 = g.Reshape(batch.Append(m).Append(n).ToArray());
+            var ga = a.RequiresGrad ? MatMul(g2, b2.Transpose(-1, -2)).SumTo(a2.dims).Reshape(a.dims) : null;
+            var gb = b.RequiresGrad ? MatMul(a2.Transpose(-1, -2), g2).SumTo(b2.dims).Reshape(b.dims) : null;
+            return [ga, gb];
+        });
+    }
+
+    /// <summary><c>this @ other</c>; see <see cref="MatMul(Tensor, Tensor)"/>.</summary>
+    public Tensor MatMul(Tensor other) => MatMul(this, other);
+
+    private static Tensor MatMulKernel(Tensor a, Tensor b, int[] batch, int m, int n, int k)
+    {
+        int batchCount = Shapes.Count(batch);
+        var result = Empty([batchCount, m, n], a.Device);
+        if (batchCount == 0 || m == 0 || n == 0) return result;
+        var (sa, aOffset, aBatchStride, lda, transA) = GemmOperand(a, batch);
+        var (sb, bOffset, bBatchStride, ldb, transB) = GemmOperand(b, batch);
+        a.Backend.MatMul(sa.storage, aOffset, aBatchStride, lda, transA, sb.storage, bOffset, bBatchStride, ldb, transB,
+            result.storage, batchCount, m, n, k, accumulate: false);
+        return result;
+    }
+
+    /// <summary>
+    /// How the GEMM kernel reads one operand broadcast to <paramref name="batch"/>: its matrices must be
+    /// row-major or transposed (one unit stride) and its batch dims must collapse to a single stride
+    /// (0 for a shared matrix). Otherwise it is copied to a contiguous tensor first.
+    /// </summary>
+    private static (Tensor Source, int Offset, int BatchStride, int Ld, bool Trans) GemmOperand(Tensor x, int[] batch)
+    {
+        var full = batch.Concat(x.dims[^2..]).ToArray();
+        var layout = x.BroadcastLayout(full);
+        int rows = full[^2], cols = full[^1];
+        int rs = layout.Strides[^2], cs = layout.Strides[^1];
+        // Row-major: unit column stride and rows at least a row apart (ld ≥ cols); transposed: the mirror image.
+        bool rowMajor = (cs == 1 || cols == 1) && (rows == 1 || rs >= cols);
+        bool colMajor = (rs == 1 || rows == 1) && (cols == 1 || cs >= rows);
+        if (CollapsedStride(full[..^2], layout.Strides[..^2]) is { } batchStride)
+        {
+            if (rowMajor) return (x, layout.Offset, batchStride, rows == 1 ? cols : rs, false);
+            if (colMajor) return (x, layout.Offset, batchStride, cols == 1 ? rows : cs, true);
+        }
+        var copy = x.Expand(full).Contiguous();
+        return (copy, copy.offset, rows * cols, cols, false);
+    }
+
+    /// <summary>The single stride that walks all batch dims in order, or null when they do not collapse.</summary>
+    private static int? CollapsedStride(int[] shape, int[] strides)
+    {
+        int? stride = null;
+        int expectedNext = 0;
+        for (int k = shape.Length - 1; k >= 0; k--)
+        {
+            if (shape[k] == 1) continue;
+            if (stride is null)
+            {
+                stride = strides[k];
+                expectedNext = strides[k] * shape[k];
+            }
+            else
+            {
+                if (strides[k] != expectedNext) return null;
+                expectedNext = strides[k] * shape[k];
+            }
+        }
+        return stride ?? 0;
+    }
+}

@@ -1,0 +1,157 @@
+// Reductions over all elements or chosen dims (keepDim as PyTorch), with their backward passes.
+using DeepLearnKit.Backends;
+
+namespace DeepLearnKit;
+
+public sealed partial class Tensor
+{
+    /// <summary>Reduces one axis with a backend kernel: the tensor is viewed as [outer, axis, inner].</summary>
+    private Tensor ReduceAxis(ReduceOp op, int axis, bool keepDim)
+    {
+        var x = Contiguous();
+        int outer = Shapes.Count(dims[..axis]), size = dims[axis], inner = Shapes.Count(dims[(axis + 1)..]);
+        if (size == 0 && op != ReduceOp.Sum)
+            throw new ArgumentException($"{op}: cannot reduce an empty dimension {axis} of shape {Shapes.Format(dims)}.");
+        var shape = ReducedShape([axis], keepDim);
+        var result = Empty(shape, Device);
+        if (x.offset != 0 || x.storage.Length != x.NumEl) x = x.Clone();
+        if (size > 0) Backend.Reduce(op, x.storage, outer, size, inner, result.storage);
+        return result;
+    }
+
+    private int[] ReducedShape(int[] axes, bool keepDim)
+    {
+        var shape = new List<int>();
+        for (int k = 0; k < dims.Length; k++)
+        {
+            if (Array.IndexOf(axes, k) < 0) shape.Add(dims[k]);
+            else if (keepDim) shape.Add(1);
+        }
+        return shape.ToArray();
+    }
+
+    private int[] NormalizeAxes(string op, int[]? axes)
+    {
+        if (axes is null || axes.Length == 0) return Enumerable.Range(0, dims.Length).ToArray();
+        var result = axes.Select(a => Shapes.NormalizeDim(op, a, dims.Length)).Distinct().OrderBy(a => a).ToArray();
+        return result;
+    }
+
+    /// <summary>A reduction kernel over several axes (no autograd), reducing the last axis first.</summary>
+    private Tensor ReduceKernel(ReduceOp op, int[] axes, bool keepDim)
+    {
+        var result = this;
+        for (int i = axes.Length - 1; i >= 0; i--) result = result.ReduceAxis(op, axes[i], keepDim: true);
+        return keepDim ? result : result.Reshape(ReducedShape(axes, keepDim: false));
+    }
+
+    /// <summary>Σ over <paramref name="dims"/> (all when none). ∂/∂x = 1, broadcast back.</summary>
+    public Tensor Sum(int[]? dims = null, bool keepDim = false)
+    {
+        var axes = NormalizeAxes("Sum", dims);
+        var x = this;
+        var y = IsZeroDim ? Clone() : ReduceKernel(ReduceOp.Sum, axes, keepDim);
+        var keptShape = ReducedShape(axes, keepDim: true);
+        return Autograd.Record(y, "Sum", [x], g => [g.Reshape(keptShape).Expand(x.dims).Contiguous()]);
+    }
+
+    /// <summary>Σ along one dim.</summary>
+    public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
+
+    /// <summary>The mean over <paramref name="dims"/> (all when none). ∂/∂x = 1/n.</summary>
+    public Tensor Mean(int[]? dims = null, bool keepDim = false)
+    {
+        var axes = NormalizeAxes("Mean", dims);
+        int n = axes.Aggregate(1, (acc, a) => acc * this.dims[a]);
+        return Sum(axes, keepDim) * (1f / Math.Max(n, 1));
+    }
+
+    /// <summary>The mean along one dim.</summary>
+    public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
+
+    /// <summary>The maximum over all elements. The gradient is shared evenly among tied maxima.</summary>
+    public Tensor Max() => MaxMin(ReduceOp.Max, null, keepDim: false);
+
+    /// <summary>The maximum along <paramref name="dim"/>. The gradient is shared evenly among tied maxima.</summary>
+    public Tensor Max(int dim, bool keepDim = false) => MaxMin(ReduceOp.Max, [dim], keepDim);
+
+    /// <summary>The minimum over all elements.</summary>
+    public Tensor Min() => MaxMin(ReduceOp.Min, null, keepDim: false);
+
+    /// <summary>The minimum along <paramref name="dim"/>.</summary>
+    public Tensor Min(int dim, bool keepDim = false) => MaxMin(ReduceOp.Min, [dim], keepDim);
+
+    private Tensor MaxMin(ReduceOp op, int[]? dims, bool keepDim)
+    {
+        var axes = NormalizeAxes(op.ToString(), dims);
+        var x = this;
+        var y = IsZeroDim ? Clone() : ReduceKernel(op, axes, keepDim);
+        var keptShape = ReducedShape(axes, keepDim: true);
+        return Autograd.Record(y, op.ToString(), [x], g =>
+        {
+            var hit = x == y.Reshape(keptShape);
+            return [hit * (g.Reshape(keptShape) / hit.Sum(axes, keepDim: true))];
+        });
+    }
+
+    /// <summary>The index of the maximum along <paramref name="dim"/> (over the flattened tensor when null), as floats.</summary>
+    public Tensor ArgMax(int? dim = null, bool keepDim = false) => ArgReduce(true, dim, keepDim);
+
+    /// <summary>The index of the minimum along <paramref name="dim"/> (over the flattened tensor when null), as floats.</summary>
+    public Tensor ArgMin(int? dim = null, bool keepDim = false) => ArgReduce(false, dim, keepDim);
+
+    private Tensor ArgReduce(bool max, int? dim, bool keepDim)
+    {
+        string op = max ? "ArgMax" : "ArgMin";
+        if (NumEl == 0) throw new ArgumentException($"{op}: the tensor is empty.");
+        if (dim is null) return Reshape(1, NumEl).ArgReduce(max, 1, keepDim: false).Reshape();
+        int axis = Shapes.NormalizeDim(op, dim.Value, Math.Max(Rank, 1));
+        if (IsZeroDim) return Scalar(0).To(Device);
+        var x = Contiguous();
+        if (x.offset != 0 || x.storage.Length != x.NumEl) x = x.Clone();
+        var result = Empty(ReducedShape([axis], keepDim), Device);
+        Backend.ArgReduce(max, x.storage, Shapes.Count(dims[..axis]), dims[axis], Shapes.Count(dims[(axis + 1)..]), result.storage);
+        return result;
+    }
+
+    /// <summary>
+    /// The variance over <paramref name="dims"/>, <c>Σ(x − x̄)² / (n − correction)</c>; correction 1 (the
+    /// default, as PyTorch) is the unbiased estimate, 0 the population variance.
+    /// </summary>
+    public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
+    {
+        var axes = NormalizeAxes("Var", dims);
+        int n = axes.Aggregate(1, (acc, a) => acc * this.dims[a]);
+        var centered = this - Mean(axes, keepDim: true);
+        return (centered * centered).Sum(axes, keepDim) * (1f / Math.Max(n - correction, 1));
+    }
+
+    /// <summary>The variance along one dim.</summary>
+    public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
+
+    /// <summary>The standard deviation, <c>√Var</c>.</summary>
+    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
+
+    /// <summary>The standard deviation along one dim.</summary>
+    public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
+
+    /// <summary>
+    /// <c>log Σ eˣ</c> along <paramref name="dim"/>, computed as <c>m + log Σ e^(x − m)</c> with m = max x.
+    /// ∂/∂x = softmax(x).
+    /// </summary>
+    public Tensor LogSumExp(int dim, bool keepDim = false)
+    {
+        var x = this;
+        Tensor y;
+        using (NoGrad())
+        {
+            var m = Max(dim, keepDim: true);
+            y = (this - m).Exp().Sum(dim, keepDim: true).Log() + m;
+        }
+        var kept = y;
+        if (!keepDim) y = y.Squeeze(dim);
+        return Autograd.Record(y, "LogSumExp", [x], g => [(x - kept).Exp() * g.Reshape(kept.dims)]);
+    }
+
+    private bool IsZeroDim => dims.Length == 0;
+}

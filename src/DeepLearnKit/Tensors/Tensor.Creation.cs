@@ -1,0 +1,120 @@
+// Making tensors: from arrays, constants, ranges, identity and random draws.
+namespace DeepLearnKit;
+
+public sealed partial class Tensor
+{
+    /// <summary>A tensor holding a copy of <paramref name="data"/> (row-major) with <paramref name="shape"/> (default: 1-D).</summary>
+    public static Tensor FromArray(float[] data, params int[] shape)
+    {
+        if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
+        Shapes.Validate("FromArray", shape);
+        if (Shapes.Count(shape) != data.Length)
+            throw new ArgumentException($"FromArray: {data.Length} values do not fill shape {Shapes.Format(shape)} ({Shapes.Count(shape)} elements).");
+        return new Tensor(Device.Cpu.Backend.Upload(data), (int[])shape.Clone());
+    }
+
+    /// <summary>A 2-D tensor from a rectangular array.</summary>
+    public static Tensor FromArray(float[,] data)
+    {
+        var flat = new float[data.Length];
+        Buffer.BlockCopy(data, 0, flat, 0, flat.Length * sizeof(float));
+        return FromArray(flat, data.GetLength(0), data.GetLength(1));
+    }
+
+    /// <summary>A 3-D tensor from a rectangular array.</summary>
+    public static Tensor FromArray(float[,,] data)
+    {
+        var flat = new float[data.Length];
+        Buffer.BlockCopy(data, 0, flat, 0, flat.Length * sizeof(float));
+        return FromArray(flat, data.GetLength(0), data.GetLength(1), data.GetLength(2));
+    }
+
+    /// <summary>A 0-dimensional tensor holding <paramref name="value"/>.</summary>
+    public static Tensor Scalar(float value) => new(Device.Cpu.Backend.Upload([value]), []);
+
+    /// <summary>A scalar tensor, so that <c>Tensor t = 2f;</c> and <c>x[0] = 1f;</c> read naturally.</summary>
+    public static implicit operator Tensor(float value) => Scalar(value);
+
+    /// <summary>A tensor of zeros.</summary>
+    public static Tensor Zeros(params int[] shape) => Empty(Shapes.Validate("Zeros", (int[])shape.Clone()), Device.Cpu);
+
+    /// <summary>A tensor of ones.</summary>
+    public static Tensor Ones(params int[] shape) => Full(1f, shape);
+
+    /// <summary>A tensor with every element equal to <paramref name="value"/>.</summary>
+    public static Tensor Full(float value, params int[] shape)
+    {
+        var t = Zeros(shape);
+        if (value != 0) t.Backend.Fill(t.storage, t.Layout, value);
+        return t;
+    }
+
+    /// <summary>Zeros with the shape and device of <paramref name="like"/>.</summary>
+    public static Tensor ZerosLike(Tensor like) => Empty(like.Shape, like.Device);
+
+    /// <summary>Ones with the shape and device of <paramref name="like"/>.</summary>
+    public static Tensor OnesLike(Tensor like) => FullLike(like, 1f);
+
+    /// <summary>A constant with the shape and device of <paramref name="like"/>.</summary>
+    public static Tensor FullLike(Tensor like, float value)
+    {
+        var t = Empty(like.Shape, like.Device);
+        t.Backend.Fill(t.storage, t.Layout, value);
+        return t;
+    }
+
+    /// <summary><c>[start, start + step, …]</c> up to but excluding <paramref name="end"/>.</summary>
+    public static Tensor Arange(float start, float end, float step = 1)
+    {
+        if (step == 0) throw new ArgumentException("Arange: step must not be zero.");
+        int n = Math.Max(0, (int)Math.Ceiling((end - start) / step));
+        var data = new float[n];
+        for (int i = 0; i < n; i++) data[i] = start + i * step;
+        return FromArray(data, n);
+    }
+
+    /// <summary><c>[0, 1, …, end − 1]</c>.</summary>
+    public static Tensor Arange(int end) => Arange(0, end);
+
+    /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive.</summary>
+    public static Tensor Linspace(float start, float end, int steps)
+    {
+        if (steps < 0) throw new ArgumentException($"Linspace: steps must be non-negative, got {steps}.");
+        var data = new float[steps];
+        for (int i = 0; i < steps; i++) data[i] = steps == 1 ? start : start + (end - start) * i / (steps - 1);
+        return FromArray(data, steps);
+    }
+
+    /// <summary>The n×n identity matrix (n×m when <paramref name="m"/> is given).</summary>
+    public static Tensor Eye(int n, int? m = null)
+    {
+        int cols = m ?? n;
+        var data = new float[n * cols];
+        for (int i = 0; i < Math.Min(n, cols); i++) data[i * cols + i] = 1;
+        return FromArray(data, n, cols);
+    }
+
+    /// <summary>Draws from U[0, 1) through <see cref="Rng"/>.</summary>
+    public static Tensor Rand(params int[] shape)
+    {
+        var data = new float[Shapes.Count(Shapes.Validate("Rand", shape))];
+        Rng.Uniform(data);
+        return FromArray(data, shape);
+    }
+
+    /// <summary>Draws from N(0, 1) through <see cref="Rng"/>.</summary>
+    public static Tensor Randn(params int[] shape)
+    {
+        var data = new float[Shapes.Count(Shapes.Validate("Randn", shape))];
+        Rng.Normal(data);
+        return FromArray(data, shape);
+    }
+
+    /// <summary>Integers drawn uniformly from [low, high), stored as floats (class labels, token ids).</summary>
+    public static Tensor RandInt(int low, int high, params int[] shape)
+    {
+        var data = new float[Shapes.Count(Shapes.Validate("RandInt", shape))];
+        for (int i = 0; i < data.Length; i++) data[i] = Rng.Int(low, high);
+        return FromArray(data, shape);
+    }
+}

@@ -1,0 +1,123 @@
+// The Tensor: float32 elements in a storage, read through a shape, strides and an offset, so that
+// views (reshape, transpose, slices, broadcasts) share memory. Ops live in src/DeepLearnKit/Ops.
+using DeepLearnKit.Backends;
+
+namespace DeepLearnKit;
+
+/// <summary>
+/// An n-dimensional array of float32 on a <see cref="DeepLearnKit.Device"/>, with autograd.
+/// Element (i₀, …, iₙ₋₁) is stored at <c>offset + Σ iₖ·stride[k]</c>; views share the storage.
+/// Names follow PyTorch in .NET casing (<c>Unsqueeze</c>, <c>MatMul</c>, <c>Backward</c>).
+/// </summary>
+public sealed partial class Tensor
+{
+    internal readonly TensorStorage storage;
+    internal readonly int[] dims;
+    internal readonly int[] strides;
+    internal readonly int offset;
+
+    internal Tensor(TensorStorage storage, int[] shape, int[] strides, int offset)
+    {
+        this.storage = storage;
+        dims = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    internal Tensor(TensorStorage storage, int[] shape)
+        : this(storage, shape, StridedLayout.ContiguousStrides(shape), 0)
+    {
+    }
+
+    /// <summary>A new zero-filled contiguous tensor on <paramref name="device"/>.</summary>
+    internal static Tensor Empty(int[] shape, Device device) =>
+        new(device.Backend.Allocate(Shapes.Count(shape)), shape);
+
+    /// <summary>The size of each dimension (a copy).</summary>
+    public int[] Shape => (int[])dims.Clone();
+
+    /// <summary>The number of dimensions (PyTorch's <c>dim()</c>).</summary>
+    public int Rank => dims.Length;
+
+    /// <summary>The number of elements, <c>Π Shape[k]</c> (PyTorch's <c>numel()</c>).</summary>
+    public int NumEl => Shapes.Count(dims);
+
+    /// <summary>The element type; DeepLearnKit computes in float32.</summary>
+    public string DType => "float32";
+
+    /// <summary>Where the elements live.</summary>
+    public Device Device => storage.Backend.Device;
+
+    /// <summary>The size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
+    public int Size(int dim) => dims[Shapes.NormalizeDim("Size", dim, dims.Length)];
+
+    /// <summary>The storage step of each dimension, in elements (a copy).</summary>
+    public int[] Strides => (int[])strides.Clone();
+
+    /// <summary>True when the elements are stored row-major without gaps, so a reshape is free.</summary>
+    public bool IsContiguous => Layout.IsContiguous;
+
+    /// <summary>An optional label (e.g. <c>W1</c>), shown in printed graphs.</summary>
+    public string? Name { get; set; }
+
+    internal StridedLayout Layout => new(dims, strides, offset);
+
+    internal IBackend Backend => storage.Backend;
+
+    /// <summary>The single value of a one-element tensor.</summary>
+    public float Item()
+    {
+        if (NumEl != 1)
+            throw new InvalidOperationException($"Item: expected a tensor with one element, got shape {Shapes.Format(dims)}.");
+        return ToArray()[0];
+    }
+
+    /// <summary>The elements in row-major order, copied to the host.</summary>
+    public float[] ToArray()
+    {
+        var result = new float[NumEl];
+        if (result.Length == 0) return result;
+        if (IsContiguous && offset == 0 && storage.Length == result.Length)
+        {
+            Backend.Download(storage, result);
+            return result;
+        }
+        Backend.Download(Contiguous().storage, result);
+        return result;
+    }
+
+    /// <summary>A 2-D tensor's elements as a <c>float[rows, cols]</c>.</summary>
+    public float[,] ToArray2D()
+    {
+        if (Rank != 2) throw new InvalidOperationException($"ToArray2D: expected a 2-D tensor, got shape {Shapes.Format(dims)}.");
+        var flat = ToArray();
+        var result = new float[dims[0], dims[1]];
+        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
+        return result;
+    }
+
+    /// <summary>A copy of this tensor on <paramref name="device"/> (this tensor itself when it is already there). Gradients flow back across the move.</summary>
+    public Tensor To(Device device)
+    {
+        if (device == Device) return this;
+        var result = new Tensor(device.Backend.Upload(ToArray()), Shape);
+        return Autograd.Record(result, "To", [this], g => [g.To(Device)]);
+    }
+
+    /// <summary>This tensor if it is contiguous, else a contiguous copy (recorded for autograd).</summary>
+    public Tensor Contiguous()
+    {
+        if (IsContiguous) return this;
+        var result = Empty(Shape, Device);
+        Backend.Copy(storage, Layout, result.storage, result.Layout);
+        return Autograd.Record(result, "Contiguous", [this], g => [g]);
+    }
+
+    /// <summary>An independent copy with the same values (recorded for autograd).</summary>
+    public Tensor Clone()
+    {
+        var result = Empty(Shape, Device);
+        Backend.Copy(storage, Layout, result.storage, result.Layout);
+        return Autograd.Record(result, "Clone", [this], g => [g]);
+    }
+}
