@@ -12,6 +12,7 @@ public sealed partial class Tensor
         CheckSameDevice(op, a, b);
         int[] shape = Shapes.Broadcast(op, a.dims, b.dims);
         var result = Empty(shape, a.Device);
+        if (result.NumEl == 0) return result; // nothing to compute; span kernels may reject empty input
         a.Backend.Binary(kernel, a.storage, a.BroadcastLayout(shape), b.storage, b.BroadcastLayout(shape), result.storage);
         return result;
     }
@@ -20,6 +21,7 @@ public sealed partial class Tensor
     internal Tensor UnaryKernel(UnaryOp kernel, float p = 0, float q = 0)
     {
         var result = Empty(Shape, Device);
+        if (NumEl == 0) return result; // nothing to compute; span kernels may reject empty input (TensorPrimitives.Sigmoid does)
         Backend.Unary(kernel, storage, Layout, p, q, result.storage);
         return result;
     }

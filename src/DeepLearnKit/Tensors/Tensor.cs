@@ -11,7 +11,7 @@ namespace DeepLearnKit;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly TensorStorage storage;
+    internal TensorStorage storage; // replaced only by MoveStorageTo, for a module's parameters
     internal readonly int[] dims;
     internal readonly int[] strides;
     internal readonly int offset;
@@ -77,12 +77,10 @@ public sealed partial class Tensor
     {
         var result = new float[NumEl];
         if (result.Length == 0) return result;
-        if (IsContiguous && offset == 0 && storage.Length == result.Length)
-        {
-            Backend.Download(storage, result);
-            return result;
-        }
-        Backend.Download(Contiguous().storage, result);
+        // Download copies a whole storage, so a view that does not span its storage exactly (a slice, even
+        // a contiguous one, or a strided view) is first copied into one of its own.
+        var source = IsContiguous && offset == 0 && storage.Length == result.Length ? this : Detach().Clone();
+        Backend.Download(source.storage, result);
         return result;
     }
 
@@ -119,5 +117,18 @@ public sealed partial class Tensor
         var result = Empty(Shape, Device);
         Backend.Copy(storage, Layout, result.storage, result.Layout);
         return Autograd.Record(result, "Clone", [this], g => [g]);
+    }
+
+    /// <summary>
+    /// Moves this contiguous leaf tensor's elements to <paramref name="device"/> in place, keeping the object
+    /// (and so every reference to it): how <c>module.To(device)</c> moves parameters. Its gradient is dropped.
+    /// </summary>
+    internal void MoveStorageTo(Device device)
+    {
+        if (device == Device) return;
+        if (!IsLeaf || !IsContiguous || offset != 0 || storage.Length != NumEl)
+            throw new InvalidOperationException($"MoveStorageTo: only a contiguous leaf tensor that owns its storage can move in place (shape {Shapes.Format(dims)}).");
+        storage = device.Backend.Upload(ToArray());
+        Grad = null;
     }
 }

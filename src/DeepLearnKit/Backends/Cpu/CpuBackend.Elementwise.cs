@@ -37,6 +37,13 @@ internal sealed partial class CpuBackend
     public void Binary(BinaryOp op, TensorStorage a, StridedLayout aLayout, TensorStorage b, StridedLayout bLayout, TensorStorage destination)
     {
         float[] A = Data(a), B = Data(b), dst = Data(destination);
+        int count = aLayout.Count;
+        if (count < 2 * CpuParallel.MinWorkPerThread && aLayout.IsContiguous && bLayout.IsContiguous)
+        {
+            // Small same-shape operands: skip the row planner, whose set-up would dominate a tiny op.
+            ElementwiseKernels.Binary(op, A.AsSpan(aLayout.Offset, count), B.AsSpan(bLayout.Offset, count), dst.AsSpan(0, count));
+            return;
+        }
         var rows = new StridedRows(aLayout.Shape, aLayout, bLayout);
         int n = rows.RowLength, sa = rows.InnerStrides[0], sb = rows.InnerStrides[1];
         if (rows.RowCount == 1)

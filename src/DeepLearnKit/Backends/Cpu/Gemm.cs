@@ -11,7 +11,9 @@ internal enum GemmKernelChoice
 {
     /// <summary>The direct loop for small products, else the widest packed kernel the CPU supports.</summary>
     Auto,
-    /// <summary>The direct loop (dot products / row updates), whatever the size.</summary>
+    /// <summary>The unpacked 4×16 AVX2 loop of <see cref="GemmSmall"/> (or <see cref="Direct"/> where it cannot run), whatever the size.</summary>
+    Small,
+    /// <summary>The portable direct loop (row updates / dot products on TensorPrimitives), whatever the size.</summary>
     Direct,
     /// <summary>The packed driver with the AVX-512 14×32 kernel.</summary>
     Avx512,
@@ -28,7 +30,7 @@ internal static class Gemm
     /// Below this many multiply-adds (m·n·k) the direct loop wins: packing and the edge tiles of
     /// the blocked path cost more than they save. Measured on Zen 5 (see Sgemm benchmarks).
     /// </summary>
-    internal const long DirectWork = 24 * 24 * 24;
+    internal const long DirectWork = 64 * 64 * 64;
 
     /// <summary>Multiply-adds per thread below which an extra thread does not pay for its start-up and the split packing.</summary>
     internal const long WorkPerThread = 1L << 21;
@@ -64,12 +66,22 @@ internal static class Gemm
 
         if (kernel == GemmKernelChoice.Auto)
         {
-            kernel = (long)m * n * k < DirectWork ? GemmKernelChoice.Direct
+            // With m < 4 most of each 14-row packed tile would be zero padding; the small loop
+            // streams B once instead (and its Bᵀ fallback is a row of dot products).
+            kernel = (long)m * n * k < DirectWork || m < 4 ? GemmKernelChoice.Small
                 : Avx512F.IsSupported ? GemmKernelChoice.Avx512
                 : Avx2.IsSupported && Fma.IsSupported ? GemmKernelChoice.Avx2
                 : GemmKernelChoice.Portable;
         }
-        if (kernel == GemmKernelChoice.Direct)
+        if (kernel == GemmKernelChoice.Small && GemmSmall.CanRun(transB, n, k))
+        {
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+                GemmSmall.Run(transA, transB, m, n, k, pa, lda, pb, ldb, beta, pc, ldc);
+            return;
+        }
+        if (kernel is GemmKernelChoice.Small or GemmKernelChoice.Direct)
         {
             Direct(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc);
             return;

@@ -12,10 +12,12 @@ namespace DeepLearnKit.Backends.Cpu;
 /// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
 /// </summary>
 /// <remarks>
+/// Buffers: up to MB×KC floats of packed A and KC×NC of packed B (4 MiB each with the AVX-512
+/// kernel), held per thread that has called a large GEMM, and pinned so workers can use pointers.
 /// Loop nest, outermost first: jc over NC columns of B (the packed KC×NC block stays in L3),
 /// pc over KC of depth, ic over row chunks of A; then, per thread, MC rows of packed A (kept in
-/// L2) × NR-wide slivers of packed B (kept in L1 while all the MR-row slivers of the MC block
-/// stream past) × the micro-kernel. Each pc step has two phases, each one parallel loop: pack
+/// L2) × NR-wide slivers of packed B (kept close, in L1/L2, while all the MR-row slivers of the
+/// MC block stream past) × the micro-kernel. Each pc step has two phases, each one parallel loop: pack
 /// (A and B slivers split between the threads), then compute (a tm×tn grid of C split between
 /// them). The phases are separate loops rather than one loop with a barrier because
 /// Parallel.For may run two iterations one after the other on the same thread.
@@ -24,13 +26,12 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
 {
     [ThreadStatic] private static GemmJob<TK>? current;
 
-    /// <summary>Column block of B packed at once: KC×NC floats (4 MiB with KC = 256) fit the L3.</summary>
-    private const int NC = 4096;
+    /// <summary>Column block of B packed at once: KC×NC floats (4 MiB with KC = 512) fit the L3.</summary>
+    private const int NC = 2048;
 
     /// <summary>Row chunk of A packed at once, so the packed A buffer stays bounded for tall A.</summary>
-    private const int MB = 3072;
+    private const int MB = 2048;
 
-    public static long PackTicks, ComputeTicks;
     private float[]? aStore, bStore;
     private float* aPack, bPack;
 
@@ -88,12 +89,8 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
                         mb = Math.Min(mbMax, m - ic);
                         packBNow = ic == 0;
                         SplitGrid();
-                        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                         Parallel(packBody);
-                        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                         Parallel(computeBody);
-                        long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-                        PackTicks += t1 - t0; ComputeTicks += t2 - t1;
                     }
                 }
             }

@@ -43,8 +43,8 @@ internal sealed class IlgpuStorage : TensorStorage, IDisposable
         : throw new ObjectDisposedException(nameof(IlgpuStorage), "This GPU tensor's memory has been released.");
 
     /// <summary>The first <see cref="Length"/> elements, for copies to and from the host.</summary>
-    public ArrayView1D<float, Stride1D.Dense> Elements => buffer is { } b
-        ? b.View.SubView(0, length)
+    public ArrayView<float> Elements => buffer is { } b
+        ? b.View.SubView(0, length).AsContiguous()
         : throw new ObjectDisposedException(nameof(IlgpuStorage), "This GPU tensor's memory has been released.");
 
     /// <summary>Frees the device memory now.</summary>
