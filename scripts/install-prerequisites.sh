@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# dataset-fashion-mnist: the real data the learning tests train on; wamerican: the word list of the
+# character corpus.
+required=(dataset-fashion-mnist wamerican "$@")
 packages=()
-for p in "$@"; do
+for p in "${required[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
 done
 if [ ${#packages[@]} -gt 0 ]; then

@@ -162,6 +162,14 @@ public interface IBackend
     /// <summary>The device this backend runs on.</summary>
     Device Device { get; }
 
+    /// <summary>
+    /// How many of <paramref name="items"/> independent pieces of work (e.g. the images of a batch), each of
+    /// about <paramref name="workPerItem"/> multiply-adds, a caller may run concurrently with this backend's
+    /// kernels. The CPU answers with threads when one item is too small for its kernels to split themselves;
+    /// a GPU, whose kernels run in order on one stream, answers 1.
+    /// </summary>
+    int ConcurrentItems(int items, long workPerItem);
+
     /// <summary>A zero-filled storage of <paramref name="length"/> floats.</summary>
     TensorStorage Allocate(int length);
 

@@ -18,7 +18,7 @@ public enum Nonlinearity
 
 /// <summary>
 /// Initialisers, as torch.nn.init. Fan-in and fan-out of a weight [out, in, k…] are <c>in·Πk</c> and
-/// <c>out·Πk</c>. Every draw comes from <see cref="Rng.Source"/>, so <c>Rng.Seed</c> makes them repeatable.
+/// <c>out·Πk</c>. Every draw comes from <see cref="Rng"/>, so <c>Rng.Seed</c> makes them repeatable.
 /// </summary>
 public static class Init
 {
@@ -41,11 +41,11 @@ public static class Init
 
     /// <summary>Draws from U[low, high).</summary>
     public static Tensor Uniform(int[] shape, double low, double high) =>
-        Draw(shape, new ContinuousUniform(low, high, Rng.Source));
+        Draw(shape, random => new ContinuousUniform(low, high, random));
 
     /// <summary>Draws from N(mean, std²).</summary>
     public static Tensor Normal(int[] shape, double mean = 0, double std = 1) =>
-        Draw(shape, new Normal(mean, std, Rng.Source));
+        Draw(shape, random => new Normal(mean, std, random));
 
     /// <summary>Xavier/Glorot uniform: U[−b, b] with <c>b = gain·√(6 / (fanIn + fanOut))</c>.</summary>
     public static Tensor XavierUniform(int[] shape, double gain = 1)
@@ -85,11 +85,10 @@ public static class Init
         return Uniform([length], -bound, bound);
     }
 
-    private static Tensor Draw(int[] shape, IContinuousDistribution distribution)
+    private static Tensor Draw(int[] shape, Func<Random, IContinuousDistribution> distribution)
     {
         var values = new float[Shapes.Count(Shapes.Validate("Init", shape))];
-        lock (Rng.Source)
-            for (int i = 0; i < values.Length; i++) values[i] = (float)distribution.Sample();
+        Rng.Sample(distribution, values);
         return Tensor.FromArray(values, shape);
     }
 }

@@ -79,32 +79,40 @@ public abstract class Module
     /// <summary>The direct children, in registration order.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => children.Select(c => (c.Key, c.Value));
 
-    /// <summary>This module (named "") and every descendant, depth first, with dotted names.</summary>
-    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
+    /// <summary>This module (named "") and every descendant, depth first, with dotted names; a module reachable twice is listed once.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules()
     {
-        yield return (prefix, this);
-        foreach (var (name, child) in children)
-            foreach (var item in child.NamedModules(Join(prefix, name)))
-                yield return item;
+        var seen = new HashSet<Module>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(string Name, Module Module)>();
+        stack.Push(("", this));
+        while (stack.Count > 0)
+        {
+            var (name, module) = stack.Pop();
+            if (!seen.Add(module)) continue;
+            yield return (name, module);
+            for (int i = module.children.Count - 1; i >= 0; i--)
+                stack.Push((Join(name, module.children[i].Key), module.children[i].Value));
+        }
     }
 
-    /// <summary>Every parameter of this module and its descendants, with dotted names (<c>0.weight</c>).</summary>
-    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters()
-    {
-        foreach (var (prefix, module) in NamedModules())
-            foreach (var (name, p) in module.parameters)
-                yield return (Join(prefix, name), p);
-    }
+    /// <summary>
+    /// Every parameter of this module and its descendants, with dotted names (<c>0.weight</c>). A tensor
+    /// shared by two modules (tied weights) is listed once, under its first name, as PyTorch does.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Parameter)> NamedParameters() => Named(m => m.parameters);
 
     /// <summary>Every parameter, in the order of <see cref="NamedParameters"/>.</summary>
     public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
 
     /// <summary>Every buffer of this module and its descendants, with dotted names.</summary>
-    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers() => Named(m => m.buffers);
+
+    private IEnumerable<(string, Tensor)> Named(Func<Module, List<KeyValuePair<string, Tensor>>> tensorsOf)
     {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (prefix, module) in NamedModules())
-            foreach (var (name, b) in module.buffers)
-                yield return (Join(prefix, name), b);
+            foreach (var (name, t) in tensorsOf(module))
+                if (seen.Add(t)) yield return (Join(prefix, name), t);
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;

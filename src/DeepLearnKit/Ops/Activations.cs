@@ -47,6 +47,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Softmax(int dim = -1)
     {
+        Shapes.NormalizeDim("Softmax", dim, Rank);
         Tensor y;
         using (NoGrad())
         {
@@ -62,6 +63,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor LogSoftmax(int dim = -1)
     {
+        Shapes.NormalizeDim("LogSoftmax", dim, Rank);
         Tensor y;
         using (NoGrad()) y = this - LogSumExp(dim, keepDim: true);
         return Autograd.Record(y, "LogSoftmax", [this], g => [g - y.Exp() * g.Sum(dim, keepDim: true)]);

@@ -221,16 +221,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// How many chunks of images the kernels above process concurrently. On the CPU, when one image's GEMM
-    /// is below the size at which the GEMM splits itself across threads (LeNet's layers), the images are
-    /// spread over threads instead; big images, and other devices, go through in order as one chunk.
+    /// How many chunks of images the kernels above process concurrently: the backend decides (on the CPU,
+    /// images too small for the GEMM to split itself, as LeNet's, are spread over threads instead).
     /// </summary>
-    private static int ImageChunks(ConvGeometry c, Device device)
-    {
-        long work = (long)c.OutChannels * c.GroupRows * c.Pixels;   // multiply-adds per image
-        if (device.Kind != DeviceKind.Cpu || work >= Backends.Cpu.Gemm.WorkPerThread) return 1;
-        return Backends.Cpu.CpuParallel.ThreadsFor(c.Batch, work);
-    }
+    private static int ImageChunks(ConvGeometry c, Device device) =>
+        device.Backend.ConcurrentItems(c.Batch, (long)c.OutChannels * c.GroupRows * c.Pixels);
 
     /// <summary>Runs <c>body(chunk, firstImage, endImage)</c> over the <see cref="ImageChunks"/> chunks of the batch.</summary>
     private static void ForEachImageChunk(ConvGeometry c, Device device, Action<int, int, int> body)

@@ -20,7 +20,7 @@ public sealed partial class Tensor
         if (k != kb)
             throw new ArgumentException($"MatMul: shapes {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)} cannot be multiplied ({k} columns vs {kb} rows).");
 
-        int[] batch = Shapes.Broadcast("MatMul", a2.dims[..^2], b2.dims[..^2]);
+        int[] batch = Shapes.Broadcast($"MatMul of {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)}, batch dims", a2.dims[..^2], b2.dims[..^2]);
         Tensor y;
         using (NoGrad()) y = MatMulKernel(a2, b2, batch, m, n, k);
         var shape = batch.ToList();

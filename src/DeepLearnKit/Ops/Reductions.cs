@@ -130,7 +130,8 @@ public sealed partial class Tensor
     public Tensor Var(int dim, int correction = 1, bool keepDim = false) => Var([dim], correction, keepDim);
 
     /// <summary>The standard deviation, <c>√Var</c>.</summary>
-    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
+    public Tensor Std(int[]? dims = null, int correction = 1, bool keepDim = false) =>
+        Var(NormalizeAxes("Std", dims), correction, keepDim).Sqrt();
 
     /// <summary>The standard deviation along one dim.</summary>
     public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
@@ -141,6 +142,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor LogSumExp(int dim, bool keepDim = false)
     {
+        Shapes.NormalizeDim("LogSumExp", dim, Rank);
         var x = this;
         Tensor y;
         using (NoGrad())

@@ -74,6 +74,13 @@ public abstract class Optimizer
     /// <summary>Each parameter's state (read it to plot velocities or moments).</summary>
     public IReadOnlyDictionary<Tensor, ParameterState> State => state;
 
+    /// <summary>Replaces every parameter's state at once: how a snapshot or a checkpoint is restored.</summary>
+    internal void ReplaceState(IEnumerable<KeyValuePair<Tensor, ParameterState>> entries)
+    {
+        state.Clear();
+        foreach (var (p, s) in entries) state[p] = s;
+    }
+
     /// <summary>Adds a group; its parameters must not already be in another group.</summary>
     public void AddParamGroup(ParamGroup group)
     {

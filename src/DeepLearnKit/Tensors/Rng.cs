@@ -38,6 +38,16 @@ public static class Rng
         for (int i = 0; i < values.Length; i++) values[i] = (float)draws[i];
     }
 
+    /// <summary>Fills <paramref name="values"/> with draws from the distribution <paramref name="make"/> builds on the generator.</summary>
+    public static void Sample(Func<System.Random, IContinuousDistribution> make, Span<float> values)
+    {
+        lock (gate)
+        {
+            var distribution = make(source);
+            for (int i = 0; i < values.Length; i++) values[i] = (float)distribution.Sample();
+        }
+    }
+
     /// <summary>An integer drawn uniformly from [low, high).</summary>
     public static int Int(int low, int high)
     {

@@ -3,7 +3,10 @@ namespace DeepLearnKit;
 
 public sealed partial class Tensor
 {
-    /// <summary>A tensor holding a copy of <paramref name="data"/> (row-major) with <paramref name="shape"/> (default: 1-D).</summary>
+    /// <summary>A 1-D tensor holding a copy of <paramref name="data"/>, even of one element (as PyTorch's <c>tensor([v])</c>).</summary>
+    public static Tensor FromArray(float[] data) => FromArray(data, data.Length);
+
+    /// <summary>A tensor holding a copy of <paramref name="data"/> (row-major) with <paramref name="shape"/>; <c>[]</c> makes a 0-D tensor of one value.</summary>
     public static Tensor FromArray(float[] data, params int[] shape)
     {
         if (shape.Length == 0 && data.Length != 1) shape = [data.Length];

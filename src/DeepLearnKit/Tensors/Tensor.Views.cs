@@ -25,7 +25,7 @@ public sealed partial class Tensor
     {
         if (!IsContiguous)
             throw new InvalidOperationException($"View: a tensor with shape {Shapes.Format(dims)} and strides {Shapes.Format(strides)} is not contiguous; use Reshape (which copies) or Contiguous() first.");
-        return Reshape(shape);
+        return Reshape(InferShape("View", shape));
     }
 
     private int[] InferShape(string op, int[] shape)
@@ -114,6 +114,9 @@ public sealed partial class Tensor
         shape = (int[])shape.Clone();
         int lead = shape.Length - Rank;
         if (lead < 0) throw new ArgumentException($"Expand: cannot expand shape {Shapes.Format(dims)} to fewer dims {Shapes.Format(shape)}.");
+        for (int k = 0; k < lead; k++)
+            if (shape[k] < 0)
+                throw new ArgumentException($"Expand: cannot expand shape {Shapes.Format(dims)} to {Shapes.Format(shape)} (new dimension {k} needs a size, not {shape[k]}).");
         for (int k = 0; k < Rank; k++)
         {
             if (shape[lead + k] == -1) shape[lead + k] = dims[k];

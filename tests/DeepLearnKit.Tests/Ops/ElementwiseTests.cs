@@ -158,6 +158,21 @@ public class ElementwiseTests
     }
 
     [Fact]
+    public void Ops_on_empty_tensors_give_empty_results()
+    {
+        foreach (int[] shape in new[] { new[] { 0 }, new[] { 2, 0 }, new[] { 0, 3 } })
+        {
+            var x = Tensor.Zeros(shape);
+            foreach (var y in new[] { x.Exp(), x.Sigmoid(), x.Tanh(), x.Relu(), x.Gelu(), x + x, x * 2f, x / Tensor.Ones(1), Tensor.Where(x, x, x), Tensor.Maximum(x, x) })
+            {
+                Assert.Equal(shape, y.Shape);
+                Assert.Empty(y.ToArray());
+            }
+        }
+        Assert.Equal([0, 3], (Tensor.Zeros(0, 1) + Tensor.Ones(3)).Shape);
+    }
+
+    [Fact]
     public void Clamp_keeps_values_inside_and_clips_outside()
     {
         var y = Tensor.FromArray([-3, -1, 0, 0.5f, 1, 4]).Clamp(-1, 1);

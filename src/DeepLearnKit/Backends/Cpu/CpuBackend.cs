@@ -13,6 +13,9 @@ internal sealed partial class CpuBackend : IBackend
 
     public Device Device { get; }
 
+    public int ConcurrentItems(int items, long workPerItem) =>
+        workPerItem >= Gemm.WorkPerThread ? 1 : CpuParallel.ThreadsFor(items, workPerItem);
+
     internal static float[] Data(TensorStorage storage) => storage is CpuStorage cpu
         ? cpu.Data
         : throw new ArgumentException($"Expected a CPU storage, got one of {storage.Backend.Device}.");

@@ -8,7 +8,7 @@ namespace DeepLearnKit.Backends.Cpu;
 
 /// <summary>
 /// One caller thread's packed GEMM state: packing buffers that are reused from call to call (no
-/// allocation on the hot path once they have grown) and the two loop bodies handed to
+/// allocation on the hot path once they have grown) and the loop body handed to
 /// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>.
 /// </summary>
 /// <remarks>
@@ -17,10 +17,13 @@ namespace DeepLearnKit.Backends.Cpu;
 /// Loop nest, outermost first: jc over NC columns of B (the packed KC×NC block stays in L3),
 /// pc over KC of depth, ic over row chunks of A; then, per thread, MC rows of packed A (kept in
 /// L2) × NR-wide slivers of packed B (kept close, in L1/L2, while all the MR-row slivers of the
-/// MC block stream past) × the micro-kernel. Each pc step has two phases, each one parallel loop: pack
-/// (A and B slivers split between the threads), then compute (a tm×tn grid of C split between
-/// them). The phases are separate loops rather than one loop with a barrier because
-/// Parallel.For may run two iterations one after the other on the same thread.
+/// MC block stream past) × the micro-kernel. Threads split C as a tm×tn grid of tiles.
+/// Each block is one parallel loop: packing is claimed sliver by sliver (see <see cref="Claim"/>),
+/// so a thread first packs its share, then packs or waits for any sliver it needs that is not
+/// ready. That saves a second parallel loop (a thread wake-up, tens of microseconds) per block,
+/// which matters at n ≈ 256, and cannot deadlock even when Parallel.For runs both iterations one
+/// after the other on the same thread: a sliver is only waited for while another running thread
+/// is packing it.
 /// </remarks>
 internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
 {
@@ -46,14 +49,14 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
     private float betaNow;
     private bool packBNow;
 
-    private readonly Action<int> packBody, computeBody;
+    // Packing state of each sliver of the block: Free, Busy (a thread is packing it) or Ready.
+    private const int Free = 0, Busy = 1, Ready = 2;
+    private int[] aState = [], bState = [];
+
+    private readonly Action<int> stepBody;
     private readonly ParallelOptions options = new();
 
-    private GemmJob()
-    {
-        packBody = Pack;
-        computeBody = Compute;
-    }
+    private GemmJob() => stepBody = Step;
 
     /// <summary>The calling thread's job (a GEMM call never re-enters itself on one thread).</summary>
     public static GemmJob<TK> ForCurrentThread() => current ??= new GemmJob<TK>();
@@ -69,12 +72,14 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
         (this.lda, this.ldb, this.ldc) = (lda, ldb, ldc);
         threads = threadCount;
 
-        // Even block sizes: k = 257 becomes two slabs of 129 rather than 256 + 1, which would run
-        // a whole pass of packing and kernel calls for one step of depth.
+        // Even block sizes: k = 520 becomes two slabs of 260 rather than 512 + 8, which would run
+        // a whole pass of packing and kernel calls for 8 steps of depth.
         int kcMax = Even(k, TK.KC, 1);
         int ncMax = Even(n, NC, TK.NR);
         int mbMax = Even(m, MB, TK.MR);
         EnsureBuffers(RoundUp(mbMax, TK.MR) * kcMax, RoundUp(ncMax, TK.NR) * kcMax);
+        if (aState.Length < Ceil(mbMax, TK.MR)) aState = new int[Ceil(mbMax, TK.MR)];
+        if (bState.Length < Ceil(ncMax, TK.NR)) bState = new int[Ceil(ncMax, TK.NR)];
         try
         {
             for (jc = 0; jc < n; jc += ncMax)
@@ -87,10 +92,12 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
                     for (ic = 0; ic < m; ic += mbMax)
                     {
                         mb = Math.Min(mbMax, m - ic);
+                        // B is packed once per (jc, pc) and reused by the following row chunks.
                         packBNow = ic == 0;
                         SplitGrid();
-                        Parallel(packBody);
-                        Parallel(computeBody);
+                        Array.Clear(aState, 0, Ceil(mb, TK.MR));
+                        if (packBNow) Array.Clear(bState, 0, Ceil(nc, TK.NR));
+                        RunWorkers(stepBody);
                     }
                 }
             }
@@ -101,7 +108,8 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
         }
     }
 
-    private void Parallel(Action<int> body)
+    /// <summary>Runs body(0 .. threads-1), on the calling thread alone when there is one.</summary>
+    private void RunWorkers(Action<int> body)
     {
         if (threads <= 1)
         {
@@ -109,7 +117,7 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
             return;
         }
         options.MaxDegreeOfParallelism = threads;
-        System.Threading.Tasks.Parallel.For(0, threads, options, body);
+        Parallel.For(0, threads, options, body);
     }
 
     /// <summary>Picks the tm×tn grid of threads over the MR×NR tiles of the block that balances best.</summary>
@@ -128,48 +136,33 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
         }
     }
 
-    /// <summary>Phase 1 for worker <paramref name="t"/>: pack its share of the A slivers and, on a new pc step, of the B slivers.</summary>
-    private void Pack(int t)
-    {
-        int mr = TK.MR, nr = TK.NR;
-        int mp = Ceil(mb, mr);
-        for (int ip = (int)((long)t * mp / threads), end = (int)((long)(t + 1) * mp / threads); ip < end; ip++)
-        {
-            int i = ic + ip * mr;
-            float* dst = aPack + (nint)ip * mr * kc;
-            int valid = Math.Min(mr, m - i);
-            // op(A)[i, p]: row-major A has it at a[i·lda + p] (rows of the sliver strided by lda),
-            // transposed A at a[p·lda + i] (the sliver's MR values contiguous for each p).
-            if (transA) GemmPacking.Contiguous(a + (nint)pc * lda + i, lda, valid, mr, kc, dst);
-            else GemmPacking.Strided(a + (nint)i * lda + pc, lda, valid, mr, kc, dst);
-        }
-        if (!packBNow) return;
-        int np = Ceil(nc, nr);
-        for (int jp = (int)((long)t * np / threads), end = (int)((long)(t + 1) * np / threads); jp < end; jp++)
-        {
-            int j = jc + jp * nr;
-            float* dst = bPack + (nint)jp * nr * kc;
-            int valid = Math.Min(nr, n - j);
-            if (transB) GemmPacking.Strided(b + (nint)j * ldb + pc, ldb, valid, nr, kc, dst);
-            else GemmPacking.Contiguous(b + (nint)pc * ldb + j, ldb, valid, nr, kc, dst);
-        }
-    }
-
-    /// <summary>Phase 2 for worker <paramref name="t"/>: its rectangle of the tm×tn grid of C tiles.</summary>
-    private void Compute(int t)
+    /// <summary>Worker <paramref name="t"/>'s part of a block: pack its share of the slivers, then compute its rectangle of C tiles.</summary>
+    private void Step(int t)
     {
         int mr = TK.MR, nr = TK.NR, mcPanels = TK.MC / TK.MR;
         int mp = Ceil(mb, mr), np = Ceil(nc, nr);
         int ti = t / tn, tj = t % tn;
         int r0 = (int)((long)ti * mp / tm), r1 = (int)((long)(ti + 1) * mp / tm);
         int c0 = (int)((long)tj * np / tn), c1 = (int)((long)(tj + 1) * np / tn);
+
+        // Its share of B first: an even split, so B packing is spread over all threads even when
+        // C is split by rows only. A slivers are claimed per MC block, just before use.
+        if (packBNow)
+        {
+            for (int jp = (int)((long)t * np / threads), end = (int)((long)(t + 1) * np / threads); jp < end; jp++)
+                if (Claim(bState, jp)) PackB(jp);
+        }
+
         float* tile = stackalloc float[TK.MR * TK.NR];
         float beta = betaNow;
         for (int ib = r0; ib < r1; ib += mcPanels)
         {
             int ie = Math.Min(ib + mcPanels, r1);
+            for (int ip = ib; ip < ie; ip++)
+                if (Claim(aState, ip)) PackA(ip);
             for (int jp = c0; jp < c1; jp++)
             {
+                if (packBNow && Claim(bState, jp)) PackB(jp);
                 int j = jc + jp * nr;
                 int nValid = Math.Min(nr, n - j);
                 float* bp = bPack + (nint)jp * nr * kc;
@@ -193,6 +186,43 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Claims sliver <paramref name="index"/> for packing: true when the caller must pack it (and
+    /// then mark it Ready); false when it is Ready, after waiting if another thread is packing it.
+    /// </summary>
+    private static bool Claim(int[] state, int index)
+    {
+        if (Volatile.Read(ref state[index]) == Ready) return false;
+        if (Interlocked.CompareExchange(ref state[index], Busy, Free) == Free) return true;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref state[index]) != Ready) spin.SpinOnce(-1);
+        return false;
+    }
+
+    private void PackA(int ip)
+    {
+        int mr = TK.MR;
+        int i = ic + ip * mr;
+        float* dst = aPack + (nint)ip * mr * kc;
+        int valid = Math.Min(mr, m - i);
+        // op(A)[i, p]: row-major A has it at a[i·lda + p] (rows of the sliver strided by lda),
+        // transposed A at a[p·lda + i] (the sliver's MR values contiguous for each p).
+        if (transA) GemmPacking.Contiguous(a + (nint)pc * lda + i, lda, valid, mr, kc, dst);
+        else GemmPacking.Strided(a + (nint)i * lda + pc, lda, valid, mr, kc, dst);
+        Volatile.Write(ref aState[ip], Ready);
+    }
+
+    private void PackB(int jp)
+    {
+        int nr = TK.NR;
+        int j = jc + jp * nr;
+        float* dst = bPack + (nint)jp * nr * kc;
+        int valid = Math.Min(nr, n - j);
+        if (transB) GemmPacking.Strided(b + (nint)j * ldb + pc, ldb, valid, nr, kc, dst);
+        else GemmPacking.Contiguous(b + (nint)pc * ldb + j, ldb, valid, nr, kc, dst);
+        Volatile.Write(ref bState[jp], Ready);
     }
 
     private static void MergeTile(float* tile, int nr, float* c, nint ldc, int rows, int cols, float beta)

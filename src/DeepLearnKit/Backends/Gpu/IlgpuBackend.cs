@@ -96,8 +96,9 @@ internal sealed class IlgpuBackend : IBackend
     public static IlgpuBackend CreatePreferred()
     {
         var ctx = context.Value;
-        foreach (var cuda in ctx.GetCudaDevices())
-            return new IlgpuBackend(cuda.CreateAccelerator(ctx), $"cuda ({cuda.Name})");
+        var cudaDevices = ctx.GetCudaDevices();
+        if (cudaDevices.Count > 0)
+            return new IlgpuBackend(cudaDevices[0].CreateAccelerator(ctx), $"cuda ({cudaDevices[0].Name})");
         foreach (var cl in ctx.GetCLDevices())
         {
             if (cl.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU)
@@ -110,6 +111,9 @@ internal sealed class IlgpuBackend : IBackend
     }
 
     public Device Device { get; }
+
+    /// <inheritdoc/>
+    public int ConcurrentItems(int items, long workPerItem) => 1;
 
     /// <summary>Queues a collected storage's buffer to be freed on the next call (see <see cref="IlgpuStorage"/>).</summary>
     internal void ReleaseLater(MemoryBuffer1D<float, Stride1D.Dense> buffer) => released.Enqueue(buffer);
@@ -130,6 +134,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Download(TensorStorage source, Span<float> destination)
     {
+        Enter();
         var s = Storage(source, nameof(Download));
         if (destination.Length != s.Length)
             throw new ArgumentException($"Download: the destination holds {destination.Length} floats, the storage {s.Length}.", nameof(destination));
@@ -139,6 +144,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Copy(TensorStorage source, StridedLayout sourceLayout, TensorStorage destination, StridedLayout destinationLayout)
     {
+        Enter();
         int count = sourceLayout.Count;
         if (count == 0) return;
         var index = StridedIndex.Create(nameof(Copy), sourceLayout.Shape, sourceLayout, destinationLayout);
@@ -147,6 +153,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Fill(TensorStorage destination, StridedLayout layout, float value)
     {
+        Enter();
         int count = layout.Count;
         if (count == 0) return;
         fill(count, Storage(destination, nameof(Fill)).View, StridedIndex.Create(nameof(Fill), layout.Shape, layout), value);
@@ -154,6 +161,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Unary(UnaryOp op, TensorStorage x, StridedLayout layout, float p, float q, TensorStorage destination)
     {
+        Enter();
         if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown unary op.");
         int count = layout.Count;
         if (count == 0) return;
@@ -163,6 +171,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Binary(BinaryOp op, TensorStorage a, StridedLayout aLayout, TensorStorage b, StridedLayout bLayout, TensorStorage destination)
     {
+        Enter();
         if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown binary op.");
         int count = aLayout.Count;
         if (count == 0) return;
@@ -173,6 +182,7 @@ internal sealed class IlgpuBackend : IBackend
     public void Where(TensorStorage condition, StridedLayout conditionLayout, TensorStorage a, StridedLayout aLayout,
         TensorStorage b, StridedLayout bLayout, TensorStorage destination)
     {
+        Enter();
         int count = aLayout.Count;
         if (count == 0) return;
         var index = StridedIndex.Create(nameof(Where), aLayout.Shape, conditionLayout, aLayout, bLayout);
@@ -182,6 +192,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Reduce(ReduceOp op, TensorStorage x, int outer, int axis, int inner, TensorStorage destination)
     {
+        Enter();
         int count = outer * inner;
         if (count == 0) return;
         var src = Storage(x, nameof(Reduce)).View;
@@ -194,6 +205,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void ArgReduce(bool max, TensorStorage x, int outer, int axis, int inner, TensorStorage destination)
     {
+        Enter();
         int count = outer * inner;
         if (count == 0) return;
         if (axis == 0) throw new ArgumentException("ArgReduce: the reduced axis is empty.", nameof(axis));
@@ -204,6 +216,7 @@ internal sealed class IlgpuBackend : IBackend
         TensorStorage b, int bOffset, int bBatchStride, int ldb, bool transB,
         TensorStorage c, int batch, int m, int n, int k, bool accumulate)
     {
+        Enter();
         var A = Storage(a, nameof(MatMul)).View;
         var B = Storage(b, nameof(MatMul)).View;
         var C = Storage(c, nameof(MatMul)).View;
@@ -222,6 +235,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Im2Col(TensorStorage x, int image, int channelStart, int totalChannels, Window2d w, TensorStorage columns)
     {
+        Enter();
         int count = w.Channels * w.KernelH * w.KernelW * w.OutHeight * w.OutWidth;
         if (count <= 0) return;
         im2col(count, Storage(x, nameof(Im2Col)).View, Storage(columns, nameof(Im2Col)).View, w, new ImageSlice(image, channelStart, totalChannels));
@@ -229,6 +243,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int image, int channelStart, int totalChannels)
     {
+        Enter();
         int count = w.Channels * w.Height * w.Width;
         if (count <= 0 || w.OutHeight <= 0 || w.OutWidth <= 0) return;
         col2im(count, Storage(columns, nameof(Col2Im)).View, Storage(x, nameof(Col2Im)).View, w, new ImageSlice(image, channelStart, totalChannels));
@@ -236,6 +251,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void MaxPool2d(TensorStorage x, int batch, Window2d w, TensorStorage output, TensorStorage argmax)
     {
+        Enter();
         int count = batch * w.Channels * w.OutHeight * w.OutWidth;
         if (count <= 0) return;
         maxPool(count, Storage(x, nameof(MaxPool2d)).View, Storage(output, nameof(MaxPool2d)).View, Storage(argmax, nameof(MaxPool2d)).View, w);
@@ -243,6 +259,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void MaxPool2dBackward(TensorStorage gradOutput, TensorStorage argmax, int batch, Window2d w, TensorStorage gradInput)
     {
+        Enter();
         int count = batch * w.Channels * w.OutHeight * w.OutWidth;
         if (count <= 0) return;
         maxPoolBackward(count, Storage(gradOutput, nameof(MaxPool2dBackward)).View, Storage(argmax, nameof(MaxPool2dBackward)).View,
@@ -251,6 +268,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void AvgPool2d(TensorStorage x, int batch, Window2d w, bool countPadding, TensorStorage output)
     {
+        Enter();
         int count = batch * w.Channels * w.OutHeight * w.OutWidth;
         if (count <= 0) return;
         avgPool(count, Storage(x, nameof(AvgPool2d)).View, Storage(output, nameof(AvgPool2d)).View, w, countPadding ? 1 : 0);
@@ -258,6 +276,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void AvgPool2dBackward(TensorStorage gradOutput, int batch, Window2d w, bool countPadding, TensorStorage gradInput)
     {
+        Enter();
         int count = batch * w.Channels * w.Height * w.Width;
         if (count <= 0 || w.OutHeight <= 0 || w.OutWidth <= 0) return;
         avgPoolBackward(count, Storage(gradOutput, nameof(AvgPool2dBackward)).View, Storage(gradInput, nameof(AvgPool2dBackward)).View,
@@ -266,6 +285,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void IndexSelect(TensorStorage x, int outer, int axis, int inner, TensorStorage indices, int indexCount, TensorStorage destination)
     {
+        Enter();
         int count = outer * indexCount * inner;
         if (count == 0) return;
         indexSelect(count, Storage(x, nameof(IndexSelect)).View, Storage(indices, nameof(IndexSelect)).View,
@@ -274,6 +294,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void IndexAdd(TensorStorage source, int outer, int axis, int inner, TensorStorage indices, int indexCount, TensorStorage destination)
     {
+        Enter();
         int count = outer * indexCount * inner;
         if (count == 0) return;
         indexAdd(count, Storage(source, nameof(IndexAdd)).View, Storage(indices, nameof(IndexAdd)).View,
@@ -286,7 +307,7 @@ internal sealed class IlgpuBackend : IBackend
     /// </summary>
     private IlgpuStorage NewStorage(int length)
     {
-        FreeReleased();
+        Enter();
         long elements = Math.Max(1, length);   // ILGPU buffers are never empty
         MemoryBuffer1D<float, Stride1D.Dense> buffer;
         try
@@ -301,6 +322,16 @@ internal sealed class IlgpuBackend : IBackend
             buffer = accelerator.Allocate1D<float>(elements);
         }
         return new IlgpuStorage(this, buffer, length);
+    }
+
+    /// <summary>
+    /// Makes the accelerator current on the calling thread (CUDA launches need their context there;
+    /// tensors may be used from any thread) and frees the buffers of collected storages.
+    /// </summary>
+    private void Enter()
+    {
+        accelerator.Bind();
+        FreeReleased();
     }
 
     private void FreeReleased()

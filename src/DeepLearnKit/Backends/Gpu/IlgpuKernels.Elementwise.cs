@@ -1,7 +1,7 @@
 // ILGPU kernels for the elementwise primitives (unary, binary, where, strided copy and fill), and the
 // StridedIndex that turns a thread's flat output index into element offsets of up to three operands.
-// The math of every op is the CPU backend's (ElementwiseKernels.Scalar): GELU uses the same erf.
-using DeepLearnKit.Backends.Cpu;
+// The math of every op is the CPU backend's (ElementwiseKernels.Scalar), with exp, log, pow, tanh
+// and erf from IlgpuMath (the PTX backend has none of its own); GELU uses the same erf formula.
 using ILGPU;
 
 namespace DeepLearnKit.Backends.Gpu;
@@ -123,24 +123,24 @@ internal static partial class IlgpuKernels
     public static void FillKernel(Index1D i, ArrayView<float> destination, StridedIndex index, float value) =>
         destination[index.Locate(i).Offset0] = value;
 
-    /// <summary>The unary ops, as <see cref="ElementwiseKernels.Scalar(UnaryOp, float, float)"/> and the CPU's span kernels define them.</summary>
+    /// <summary>The unary ops, as <see cref="Cpu.ElementwiseKernels.Scalar(UnaryOp, float, float)"/> and the CPU's span kernels define them.</summary>
     public static float Unary(UnaryOp op, float x, float p, float q)
     {
         switch (op)
         {
             case UnaryOp.Neg: return -x;
-            case UnaryOp.Exp: return MathF.Exp(x);
-            case UnaryOp.Log: return MathF.Log(x);
+            case UnaryOp.Exp: return IlgpuMath.Exp(x);
+            case UnaryOp.Log: return IlgpuMath.Log(x);
             case UnaryOp.Sqrt: return MathF.Sqrt(x);
             case UnaryOp.Abs: return MathF.Abs(x);
             case UnaryOp.Sign: return x > 0 ? 1f : x < 0 ? -1f : 0f;
             case UnaryOp.Relu: return MathF.Max(x, 0f);
             case UnaryOp.LeakyRelu: return x > 0 ? x : p * x;
-            case UnaryOp.Sigmoid: return 1f / (1f + MathF.Exp(-x));
-            case UnaryOp.Tanh: return MathF.Tanh(x);
-            case UnaryOp.Gelu: return x * ElementwiseKernels.NormalCdf(x);
-            case UnaryOp.GeluGrad: return ElementwiseKernels.NormalCdf(x) + x * MathF.Exp(-0.5f * x * x) * 0.3989422804f;
-            case UnaryOp.Pow: return MathF.Pow(x, p);
+            case UnaryOp.Sigmoid: return 1f / (1f + IlgpuMath.Exp(-x));
+            case UnaryOp.Tanh: return IlgpuMath.Tanh(x);
+            case UnaryOp.Gelu: return x * IlgpuMath.NormalCdf(x);
+            case UnaryOp.GeluGrad: return IlgpuMath.NormalCdf(x) + x * IlgpuMath.Exp(-0.5f * x * x) * 0.3989422804f;
+            case UnaryOp.Pow: return IlgpuMath.Pow(x, p);
             case UnaryOp.Clamp: return MathF.Min(MathF.Max(x, p), q);
             case UnaryOp.Affine: return p * x + q;
             case UnaryOp.ScalarDivide: return p / x;
@@ -148,7 +148,7 @@ internal static partial class IlgpuKernels
         }
     }
 
-    /// <summary>The binary ops, as <see cref="ElementwiseKernels.Scalar(BinaryOp, float, float)"/> defines them.</summary>
+    /// <summary>The binary ops, as <see cref="Cpu.ElementwiseKernels.Scalar(BinaryOp, float, float)"/> defines them.</summary>
     public static float Binary(BinaryOp op, float a, float b)
     {
         switch (op)
@@ -157,7 +157,7 @@ internal static partial class IlgpuKernels
             case BinaryOp.Sub: return a - b;
             case BinaryOp.Mul: return a * b;
             case BinaryOp.Div: return a / b;
-            case BinaryOp.Pow: return MathF.Pow(a, b);
+            case BinaryOp.Pow: return IlgpuMath.Pow(a, b);
             case BinaryOp.Max: return MathF.Max(a, b);
             case BinaryOp.Min: return MathF.Min(a, b);
             case BinaryOp.Eq: return a == b ? 1f : 0f;

@@ -75,6 +75,24 @@ public class GemmTests
     }
 
     [Fact]
+    public void Concurrent_calls_from_several_threads_agree_with_a_single_call()
+    {
+        const int m = 150, n = 170, k = 90;
+        var random = new Random(5);
+        float[] a = Fill(random, m, k, k, 0f), b = Fill(random, k, n, n, 0f);
+        var want = new float[m * n];
+        Gemm.Sgemm(false, false, m, n, k, a, k, b, n, 0f, want, n, 1, GemmKernelChoice.Auto);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, r =>
+        {
+            var c = new float[m * n];
+            for (int rep = 0; rep < 5; rep++) Gemm.Sgemm(false, false, m, n, k, a, k, b, n, 0f, c, n, 2, GemmKernelChoice.Auto);
+            results[r] = c;
+        });
+        foreach (float[] c in results) Assert.Equal(want, c);
+    }
+
+    [Fact]
     public void Empty_depth_scales_c_by_beta()
     {
         float[] c = [1, 2, 3, 4, 5, 6];

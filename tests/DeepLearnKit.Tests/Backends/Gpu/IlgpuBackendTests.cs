@@ -4,7 +4,12 @@
 // ILGPU finds no CUDA device.
 using DeepLearnKit.Backends;
 using DeepLearnKit.Backends.Cpu;
+using System.Reflection;
 using DeepLearnKit.Backends.Gpu;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime.Cuda;
 using Xunit.Abstractions;
 
 namespace DeepLearnKit.Tests.Backends.Gpu;
@@ -76,6 +81,41 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
     }
 
     private static StridedLayout Layout(int[] shape, int[] strides, int offset = 0) => new(shape, strides, offset);
+
+    // ---- device math ----------------------------------------------------------------------------
+
+    [Fact]
+    public void Kernel_math_stays_within_a_few_ulp_of_MathF()
+    {
+        static void Sweep(string name, Func<float, float> expected, Func<float, float> actual, float lo, float hi, bool logSpaced = false)
+        {
+            const int steps = 20001;
+            double worst = 0;
+            float worstX = 0;
+            for (int i = 0; i < steps; i++)
+            {
+                double f = (double)i / (steps - 1);
+                float x = logSpaced ? (float)Math.Exp(Math.Log(lo) + f * (Math.Log(hi) - Math.Log(lo))) : (float)(lo + f * (hi - lo));
+                float e = expected(x), a = actual(x);
+                if (float.IsNaN(e) && float.IsNaN(a) || e == a) continue;
+                double err = Math.Abs(e - a) / Math.Max(Math.Abs(e), 1e-30);
+                if (err > worst) (worst, worstX) = (err, x);
+            }
+            Assert.True(worst < 5e-7, $"{name}: relative error {worst:E2} at x = {worstX}");
+        }
+        Sweep("Exp", MathF.Exp, IlgpuMath.Exp, -103f, 88.7f);
+        Sweep("Log", MathF.Log, IlgpuMath.Log, 1e-44f, 3e38f, logSpaced: true);
+        Sweep("Tanh", MathF.Tanh, IlgpuMath.Tanh, -12f, 12f);
+        Sweep("Pow(x, 2.5)", x => MathF.Pow(x, 2.5f), x => IlgpuMath.Pow(x, 2.5f), 1e-6f, 1e6f, logSpaced: true);
+        Sweep("Pow(-1.5, y)", y => MathF.Pow(-1.5f, MathF.Round(y)), y => IlgpuMath.Pow(-1.5f, MathF.Round(y)), -40f, 40f);
+        Assert.Equal(0f, IlgpuMath.Exp(-200f));
+        Assert.Equal(float.PositiveInfinity, IlgpuMath.Exp(100f));
+        Assert.True(float.IsNaN(IlgpuMath.Log(-1f)));
+        Assert.Equal(float.NegativeInfinity, IlgpuMath.Log(0f));
+        Assert.True(float.IsNaN(IlgpuMath.Pow(-2f, 0.5f)));
+        Assert.Equal(1f, IlgpuMath.Pow(0f, 0f));
+        Assert.Equal(float.PositiveInfinity, IlgpuMath.Pow(0f, -1f));
+    }
 
     // ---- memory ---------------------------------------------------------------------------------
 
@@ -508,6 +548,34 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             Assert.Contains("CPU", e.Message);
             Assert.Contains("Device.Cpu", e.Message);
             Assert.Contains("Device.GpuSimulator", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Every_kernel_compiles_to_PTX_without_a_GPU()
+    {
+        // ILGPU's PTX backend runs without a device: this catches, on any machine, a kernel that would
+        // only fail on CUDA (a math function the PTX backend lacks, an unsupported construct).
+        using var context = Context.Create(b => b.Cuda());
+        using var ptx = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90),
+            CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, nvvmAPI: null);
+        var kernels = typeof(IlgpuKernels).GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.Name.EndsWith("Kernel", StringComparison.Ordinal)).ToList();
+        Assert.True(kernels.Count >= 17, $"found only {kernels.Count} kernels");
+        foreach (var kernel in kernels)
+        {
+            var entry = kernel.GetParameters()[0].ParameterType == typeof(Index1D)
+                ? EntryPointDescription.FromImplicitlyGroupedKernel(kernel)
+                : EntryPointDescription.FromExplicitlyGroupedKernel(kernel);
+            try
+            {
+                var compiled = (PTXCompiledKernel)ptx.Compile(entry, new ILGPU.Runtime.KernelSpecialization());
+                Assert.DoesNotContain(".approx", compiled.PTXAssembly.ToString());
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                Assert.Fail($"{kernel.Name} does not compile for CUDA: {e.InnerException?.Message ?? e.Message}");
+            }
         }
     }
 

@@ -1,0 +1,296 @@
+// The safetensors file format (github.com/huggingface/safetensors): an 8-byte little-endian header length N,
+// N bytes of UTF-8 JSON naming each tensor's dtype, shape and byte range, then the raw little-endian data.
+// Saving writes a temporary file beside the target and renames it over the target, so a failed save leaves
+// the old file; loading checks the whole header against the file before it returns anything.
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace DeepLearnKit.IO;
+
+/// <summary>What a safetensors file holds: named tensors (in header order) and the header's <c>__metadata__</c> strings.</summary>
+/// <param name="Tensors">The tensors by name.</param>
+/// <param name="Metadata">The free-form string → string metadata (empty when the file has none).</param>
+public sealed record SafeTensorsFile(IReadOnlyDictionary<string, Tensor> Tensors, IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary><c>SafeTensorsFile(3 tensors, 1234 values, 2 metadata entries)</c>.</summary>
+    public override string ToString() =>
+        $"SafeTensorsFile({Tensors.Count} tensors, {Tensors.Values.Sum(t => (long)t.NumEl)} values, {Metadata.Count} metadata entries)";
+}
+
+/// <summary>
+/// Reads and writes the safetensors format, float32 (<c>F32</c>) tensors only:
+/// <c>[N: u64 little-endian][N bytes of JSON header, space-padded to a multiple of 8][data]</c>, where the header is
+/// <c>{"__metadata__": {string: string}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...}</c>
+/// and offsets count bytes from the start of the data.
+/// </summary>
+public static class SafeTensors
+{
+    /// <summary>The reference implementation refuses headers larger than this (100 MB); so do we.</summary>
+    public const long MaxHeaderLength = 100_000_000;
+
+    private const string MetadataKey = "__metadata__";
+
+    private static readonly string[] KnownDTypes =
+        ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64"];
+
+    /// <summary>Lets a test put a failing stream between the writer and the temporary file (per async flow, so parallel tests do not see it).</summary>
+    internal static readonly AsyncLocal<Func<Stream, Stream>?> WrapTemporaryStream = new();
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (and optional <paramref name="metadata"/>) to <paramref name="path"/>. The file is
+    /// first written to a temporary file in the same folder and then renamed over <paramref name="path"/>, so readers see
+    /// the old file or the new one, never half of one, and a failure leaves the old file as it was.
+    /// Tensors are stored sorted by name (the reference writer's order for a single dtype).
+    /// </summary>
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.ContainsKey(MetadataKey))
+            throw new ArgumentException($"SafeTensors.Save: '{path}': '{MetadataKey}' is reserved for metadata and cannot name a tensor.");
+
+        var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var data = names.Select(n => tensors[n].ToArray()).ToList(); // gathered before the file is touched
+        var header = Header(names, names.Select(n => tensors[n].Shape).ToList(), data, metadata);
+
+        var fullPath = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(fullPath)!;
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = WrapTemporaryStream.Value?.Invoke(file) ?? file)
+            {
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
+                stream.Write(length);
+                stream.Write(header);
+                foreach (var values in data) WriteLittleEndian(stream, values);
+                stream.Flush();
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw new IOException($"SafeTensors.Save: could not write '{path}': {e.Message}", e);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/>. Everything is checked before anything is returned: the header length fits the file,
+    /// the header is UTF-8 JSON of the expected form, every dtype is F32, every shape matches its byte range, the ranges
+    /// tile the data exactly (from 0, contiguous, no overlap, no trailing bytes). A problem throws
+    /// <see cref="InvalidDataException"/> naming the file and what is wrong.
+    /// </summary>
+    public static SafeTensorsFile Load(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        long fileLength = stream.Length;
+        if (fileLength < 8)
+            throw Bad(path, $"the file has {fileLength} bytes, fewer than the 8-byte header length that starts a safetensors file");
+
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
+        if (headerLength > (ulong)(fileLength - 8))
+            throw Bad(path, $"the header length is {headerLength} bytes but only {fileLength - 8} bytes follow it (truncated file, or not a safetensors file)");
+        if ((long)headerLength > MaxHeaderLength)
+            throw Bad(path, $"the header length {headerLength} exceeds the {MaxHeaderLength}-byte limit");
+
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        long dataLength = fileLength - 8 - (long)headerLength;
+        var (entries, metadata) = ParseHeader(path, headerBytes, dataLength);
+
+        var result = new Dictionary<string, Tensor>(entries.Count);
+        long dataStart = 8 + (long)headerLength;
+        foreach (var e in entries.OrderBy(e => e.Begin))
+        {
+            var values = new float[(e.End - e.Begin) / sizeof(float)];
+            stream.Position = dataStart + e.Begin;
+            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            if (!BitConverter.IsLittleEndian) SwapBytes(values);
+            result[e.Name] = Tensor.FromArray(values, e.Shape);
+        }
+        // Header order, as the file lists them.
+        var ordered = entries.ToDictionary(e => e.Name, e => result[e.Name]);
+        return new SafeTensorsFile(ordered, metadata);
+    }
+
+    private sealed record Entry(string Name, int[] Shape, long Begin, long End);
+
+    private static byte[] Header(List<string> names, List<int[]> shapes, List<float[]> data, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            if (metadata is { Count: > 0 })
+            {
+                json.WriteStartObject(MetadataKey);
+                foreach (var (key, value) in metadata.OrderBy(m => m.Key, StringComparer.Ordinal)) json.WriteString(key, value);
+                json.WriteEndObject();
+            }
+            long offset = 0;
+            for (int i = 0; i < names.Count; i++)
+            {
+                long end = offset + (long)data[i].Length * sizeof(float);
+                json.WriteStartObject(names[i]);
+                json.WriteString("dtype", "F32");
+                json.WriteStartArray("shape");
+                foreach (int d in shapes[i]) json.WriteNumberValue(d);
+                json.WriteEndArray();
+                json.WriteStartArray("data_offsets");
+                json.WriteNumberValue(offset);
+                json.WriteNumberValue(end);
+                json.WriteEndArray();
+                json.WriteEndObject();
+                offset = end;
+            }
+            json.WriteEndObject();
+        }
+        // The reference writer pads the header with spaces so the data starts 8-byte aligned.
+        int padding = (int)((8 - buffer.Length % 8) % 8);
+        for (int i = 0; i < padding; i++) buffer.WriteByte((byte)' ');
+        return buffer.ToArray();
+    }
+
+    private static void WriteLittleEndian(Stream stream, float[] values)
+    {
+        if (!BitConverter.IsLittleEndian) SwapBytes(values = (float[])values.Clone());
+        stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    // The format is little-endian; only a big-endian machine needs to swap.
+    private static void SwapBytes(float[] values)
+    {
+        var words = MemoryMarshal.Cast<float, int>(values.AsSpan());
+        BinaryPrimitives.ReverseEndianness(words, words);
+    }
+
+    private static (List<Entry> Entries, Dictionary<string, string> Metadata) ParseHeader(string path, byte[] headerBytes, long dataLength)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(headerBytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Bad(path, "the header is not valid UTF-8");
+        }
+        if (!text.StartsWith('{'))
+            throw Bad(path, "the header does not start with '{' (not a safetensors file, or a wrong header length)");
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw Bad(path, $"the header is not well-formed JSON ({e.Message})");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw Bad(path, $"the header is a JSON {document.RootElement.ValueKind}, expected an object");
+            var entries = new List<Entry>();
+            var metadata = new Dictionary<string, string>();
+            var seen = new HashSet<string>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!seen.Add(property.Name)) throw Bad(path, $"the header names '{property.Name}' twice");
+                if (property.Name == MetadataKey) ReadMetadata(path, property.Value, metadata);
+                else entries.Add(ReadEntry(path, property.Name, property.Value));
+            }
+            CheckOffsets(path, entries, dataLength);
+            return (entries, metadata);
+        }
+    }
+
+    private static void ReadMetadata(string path, JsonElement value, Dictionary<string, string> metadata)
+    {
+        if (value.ValueKind != JsonValueKind.Object) throw Bad(path, $"'{MetadataKey}' is a JSON {value.ValueKind}, expected an object of strings");
+        foreach (var m in value.EnumerateObject())
+        {
+            if (m.Value.ValueKind != JsonValueKind.String)
+                throw Bad(path, $"metadata entry '{m.Name}' is a JSON {m.Value.ValueKind}, expected a string");
+            if (!metadata.TryAdd(m.Name, m.Value.GetString()!)) throw Bad(path, $"metadata names '{m.Name}' twice");
+        }
+    }
+
+    private static Entry ReadEntry(string path, string name, JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object) throw Bad(path, $"tensor '{name}' is described by a JSON {value.ValueKind}, expected an object");
+        if (!value.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String)
+            throw Bad(path, $"tensor '{name}' has no string \"dtype\"");
+        var dtypeName = dtype.GetString()!;
+        if (dtypeName != "F32")
+            throw Bad(path, KnownDTypes.Contains(dtypeName)
+                ? $"tensor '{name}' has dtype {dtypeName}; DeepLearnKit reads only F32 (float32) tensors"
+                : $"tensor '{name}' has unknown dtype '{dtypeName}'");
+
+        if (!value.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
+            throw Bad(path, $"tensor '{name}' has no \"shape\" array");
+        var shape = new int[shapeElement.GetArrayLength()];
+        long count = 1;
+        int k = 0;
+        foreach (var d in shapeElement.EnumerateArray())
+        {
+            if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int size) || size < 0)
+                throw Bad(path, $"tensor '{name}' has shape {shapeElement.GetRawText()}; sizes must be non-negative 32-bit integers");
+            shape[k++] = size;
+            count = size == 0 || count == 0 ? 0 : count * size;
+            if (count > Array.MaxLength) throw Bad(path, $"tensor '{name}' with shape {shapeElement.GetRawText()} is too large to hold in memory");
+        }
+
+        if (!value.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+            throw Bad(path, $"tensor '{name}' has no \"data_offsets\" pair [begin, end]");
+        var pair = offsets.EnumerateArray().ToArray();
+        if (!pair[0].TryGetInt64(out long begin) || !pair[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+            throw Bad(path, $"tensor '{name}' has data_offsets {offsets.GetRawText()}; expected integers 0 ≤ begin ≤ end");
+        if (end - begin != count * sizeof(float))
+            throw Bad(path, $"tensor '{name}' has shape {Shapes.Format(shape)} ({count} F32 values = {count * sizeof(float)} bytes) but data_offsets {offsets.GetRawText()} span {end - begin} bytes");
+        return new Entry(name, shape, begin, end);
+    }
+
+    private static void CheckOffsets(string path, List<Entry> entries, long dataLength)
+    {
+        long expected = 0;
+        string? previous = null;
+        foreach (var e in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (e.Begin < expected)
+                throw Bad(path, $"tensor '{e.Name}' (bytes {e.Begin}..{e.End}) overlaps tensor '{previous}' (which ends at {expected})");
+            if (e.Begin > expected)
+                throw Bad(path, $"there is a gap of {e.Begin - expected} bytes before tensor '{e.Name}' (bytes {e.Begin}..{e.End}); tensors must be contiguous");
+            if (e.End > dataLength)
+                throw Bad(path, $"tensor '{e.Name}' needs data bytes {e.Begin}..{e.End} but the file holds only {dataLength} data bytes (truncated file?)");
+            expected = e.End;
+            previous = e.Name;
+        }
+        if (expected != dataLength)
+            throw Bad(path, $"the tensors end at data byte {expected} but the file holds {dataLength} data bytes ({dataLength - expected} trailing bytes)");
+    }
+
+    private static InvalidDataException Bad(string path, string problem) => new($"SafeTensors.Load: '{path}': {problem}.");
+
+    private static void TryDelete(string file)
+    {
+        try { File.Delete(file); }
+        catch (IOException) { /* the original error matters more than a leftover temporary file */ }
+        catch (UnauthorizedAccessException) { }
+    }
+}

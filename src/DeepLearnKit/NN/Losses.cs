@@ -1,0 +1,167 @@
+// The losses of the regression and classification chapters, each written as a composition of tensor ops
+// (so autograd derives its gradient): MSE, cross-entropy from log-softmax + gather, NLL, binary
+// cross-entropy on probabilities and on logits, and the hinge losses.
+namespace DeepLearnKit.NN;
+
+/// <summary>How a loss combines the per-element losses ℓᵢ (PyTorch's <c>reduction</c>).</summary>
+public enum Reduction
+{
+    /// <summary><c>(1/n) Σᵢ ℓᵢ</c>, a scalar.</summary>
+    Mean,
+
+    /// <summary><c>Σᵢ ℓᵢ</c>, a scalar.</summary>
+    Sum,
+
+    /// <summary>The per-element losses ℓ, unreduced.</summary>
+    None,
+}
+
+/// <summary>
+/// Loss functions, as PyTorch's <c>torch.nn.functional</c> ones. Each returns the per-element loss ℓ reduced by
+/// <see cref="Reduction"/> (mean by default). Class indices are integers stored as floats.
+/// </summary>
+public static class Loss
+{
+    /// <summary>Mean squared error: <c>ℓᵢ = (ŷᵢ − yᵢ)²</c>; prediction and target have the same shape.</summary>
+    public static Tensor Mse(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("Mse", prediction, target);
+        return Reduce((prediction - target).Square(), reduction);
+    }
+
+    /// <summary>
+    /// Cross-entropy of class scores: <c>ℓₙ = −log softmax(xₙ)[yₙ] = logΣ_c e^(xₙ,c) − xₙ,yₙ</c>, for logits
+    /// [N, C] (or [N, C, d…], a class dim second) and targets [N] (or [N, d…]) of class indices. With label smoothing
+    /// ε the target is the mixture (1 − ε)·onehot(y) + ε/C: <c>ℓₙ = (1 − ε)·(−log pₙ,yₙ) + (ε/C)·Σ_c (−log pₙ,c)</c>.
+    /// Computed from log-softmax, so large logits do not overflow.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean, double labelSmoothing = 0)
+    {
+        if (labelSmoothing is < 0 or > 1)
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), $"CrossEntropy: label smoothing must be in [0, 1], got {labelSmoothing}.");
+        CheckClassTargets("CrossEntropy", logits, targets);
+        var logProbs = logits.LogSoftmax(1);
+        var nll = -PickClass(logProbs, targets);
+        if (labelSmoothing == 0) return Reduce(nll, reduction);
+        var uniform = -logProbs.Mean(1); // (1/C) Σ_c −log p_c, shape [N, d…]
+        return Reduce((float)(1 - labelSmoothing) * nll + (float)labelSmoothing * uniform, reduction);
+    }
+
+    /// <summary>
+    /// Negative log-likelihood of log-probabilities (e.g. a LogSoftmax output): <c>ℓₙ = −log pₙ,yₙ</c>, shapes as
+    /// <see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/>. <c>CrossEntropy(x, y) = Nll(x.LogSoftmax(1), y)</c>.
+    /// </summary>
+    public static Tensor Nll(Tensor logProbs, Tensor targets, Reduction reduction = Reduction.Mean)
+    {
+        CheckClassTargets("Nll", logProbs, targets);
+        return Reduce(-PickClass(logProbs, targets), reduction);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy of probabilities p ∈ [0, 1]: <c>ℓᵢ = −(yᵢ·log pᵢ + (1 − yᵢ)·log(1 − pᵢ))</c>, each log
+    /// clamped at −100 as PyTorch does (so p = 0 or 1 gives a finite loss; there its gradient is 0).
+    /// Prefer <see cref="BinaryCrossEntropyWithLogits(Tensor, Tensor, Reduction)"/> after a sigmoid: it is stable.
+    /// </summary>
+    public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("BinaryCrossEntropy", probabilities, targets);
+        foreach (float p in probabilities.ToArray())
+            if (!(p >= 0 && p <= 1))
+                throw new ArgumentOutOfRangeException(nameof(probabilities), $"BinaryCrossEntropy: probabilities must lie in [0, 1], got {p}.");
+        var loss = -(targets * ClampedLog(probabilities) + (1f - targets) * ClampedLog(1f - probabilities));
+        return Reduce(loss, reduction);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy of logits x (the sigmoid is inside): <c>ℓᵢ = −(yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ)))</c>,
+    /// computed as <c>max(xᵢ, 0) − xᵢ·yᵢ + log(1 + e^−|xᵢ|)</c>, which never overflows. ∂ℓ/∂x = σ(x) − y.
+    /// </summary>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("BinaryCrossEntropyWithLogits", logits, targets);
+        var zero = Tensor.Scalar(0).To(logits.Device);
+        var loss = Tensor.Maximum(logits, zero) - logits * targets + ((-logits.Abs()).Exp() + 1f).Log();
+        return Reduce(loss, reduction);
+    }
+
+    /// <summary>Hinge loss of scores s with targets y ∈ {−1, +1} (same shape): <c>ℓᵢ = max(0, 1 − yᵢ·sᵢ)</c>.</summary>
+    public static Tensor Hinge(Tensor scores, Tensor targets, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("Hinge", scores, targets);
+        foreach (float y in targets.ToArray())
+            if (y is not (1 or -1))
+                throw new ArgumentOutOfRangeException(nameof(targets), $"Hinge: targets must be −1 or +1, got {y}.");
+        var zero = Tensor.Scalar(0).To(scores.Device);
+        return Reduce(Tensor.Maximum(zero, 1f - targets * scores), reduction);
+    }
+
+    /// <summary>
+    /// Multi-class hinge (PyTorch's MultiMarginLoss, margin 1) of scores [N, C] and class targets [N]:
+    /// <c>ℓₙ = (1/C) Σ_{c≠yₙ} max(0, 1 − sₙ,yₙ + sₙ,c)</c>.
+    /// </summary>
+    public static Tensor MultiClassHinge(Tensor scores, Tensor targets, Reduction reduction = Reduction.Mean)
+    {
+        if (scores.Rank != 2)
+            throw new ArgumentException($"MultiClassHinge: scores must be [N, C], got shape {Shapes.Format(scores.Shape)}.");
+        CheckClassTargets("MultiClassHinge", scores, targets);
+        var zero = Tensor.Scalar(0).To(scores.Device);
+        var correct = scores.Gather(1, targets.Unsqueeze(1)); // [N, 1]
+        var margins = Tensor.Maximum(zero, 1f - correct + scores); // [N, C]; the c = y term is exactly 1
+        return Reduce((margins.Sum(1) - 1f) / (float)scores.Size(1), reduction);
+    }
+
+    // Two-argument forms with the mean reduction, so a loss can be passed as it is: model.Fit(data, Loss.CrossEntropy, …).
+
+    /// <summary><see cref="Mse(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
+    public static Tensor Mse(Tensor prediction, Tensor target) => Mse(prediction, target, Reduction.Mean);
+
+    /// <summary><see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/> averaged over the batch, without label smoothing.</summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor targets) => CrossEntropy(logits, targets, Reduction.Mean);
+
+    /// <summary><see cref="Nll(Tensor, Tensor, Reduction)"/> averaged over the batch.</summary>
+    public static Tensor Nll(Tensor logProbs, Tensor targets) => Nll(logProbs, targets, Reduction.Mean);
+
+    /// <summary><see cref="BinaryCrossEntropy(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
+    public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets) => BinaryCrossEntropy(probabilities, targets, Reduction.Mean);
+
+    /// <summary><see cref="BinaryCrossEntropyWithLogits(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets) => BinaryCrossEntropyWithLogits(logits, targets, Reduction.Mean);
+
+    /// <summary>Applies <paramref name="reduction"/> to per-element losses.</summary>
+    public static Tensor Reduce(Tensor loss, Reduction reduction) => reduction switch
+    {
+        Reduction.Mean => loss.Mean(),
+        Reduction.Sum => loss.Sum(),
+        Reduction.None => loss,
+        _ => throw new ArgumentOutOfRangeException(nameof(reduction), $"Loss: unknown reduction {reduction}."),
+    };
+
+    /// <summary>xₙ,yₙ,… from x [N, C, d…] and y [N, d…]: one gather along the class dim.</summary>
+    private static Tensor PickClass(Tensor x, Tensor targets) => x.Gather(1, targets.Unsqueeze(1)).Squeeze(1);
+
+    /// <summary><c>max(log p, −100)</c> without evaluating log 0 inside the graph (whose gradient would be 0/0).</summary>
+    private static Tensor ClampedLog(Tensor p)
+    {
+        var positive = p > 0f;
+        var safe = Tensor.Where(positive, p, Tensor.Scalar(1).To(p.Device));
+        return Tensor.Where(positive, safe.Log(), Tensor.Scalar(-100).To(p.Device)).Clamp(min: -100);
+    }
+
+    private static void SameShape(string loss, Tensor prediction, Tensor target)
+    {
+        if (!Shapes.Equal(prediction.Shape, target.Shape))
+            throw new ArgumentException($"{loss}: the input has shape {Shapes.Format(prediction.Shape)} but the target has shape {Shapes.Format(target.Shape)}; they must be equal.");
+    }
+
+    private static void CheckClassTargets(string loss, Tensor scores, Tensor targets)
+    {
+        var expected = scores.Rank >= 2 ? scores.Shape.Where((_, k) => k != 1).ToArray() : null;
+        if (expected is null || !Shapes.Equal(expected, targets.Shape))
+            throw new ArgumentException($"{loss}: input of shape {Shapes.Format(scores.Shape)} (expected [N, C] or [N, C, d…]) needs targets of shape " +
+                $"{(expected is null ? "[N]" : Shapes.Format(expected))}, got {Shapes.Format(targets.Shape)}.");
+        int classes = scores.Size(1);
+        foreach (float y in targets.ToArray())
+            if (y != MathF.Floor(y) || y < 0 || y >= classes)
+                throw new ArgumentOutOfRangeException(nameof(targets), $"{loss}: target {y} is not a class index in [0, {classes - 1}].");
+    }
+}

@@ -1,0 +1,143 @@
+// What RNN, LSTM and GRU share: PyTorch's per-layer parameters (weight_ih_l0, …), the time-major/batch-first
+// plumbing, and the loop over layers and time steps. Each subclass supplies only its cell's step.
+namespace DeepLearnKit.NN;
+
+/// <summary>
+/// A stack of <see cref="NumLayers"/> recurrent layers unrolled over time, as PyTorch's <c>nn.RNNBase</c>.
+/// Input x is [T, N, InputSize], or [N, T, InputSize] with <see cref="BatchFirst"/>, or unbatched [T, InputSize].
+/// Layer l reads the outputs h_t of layer l − 1 (the input for l = 0), after dropout with probability
+/// <see cref="Dropout"/> in training mode (not after the last layer). The output is the top layer's h_t for
+/// every t, [T, N, H] (or [N, T, H]); the final state h_n is every layer's h_T, [NumLayers, N, H], whatever
+/// <see cref="BatchFirst"/> says, as in PyTorch.
+/// Parameters are named <c>weight_ih_l{k}</c> [G·H, in], <c>weight_hh_l{k}</c> [G·H, H], <c>bias_ih_l{k}</c>,
+/// <c>bias_hh_l{k}</c> [G·H] for G gates (1, 4, 3), drawn from U(−1/√H, 1/√H), so state dicts carry over.
+/// </summary>
+public abstract class RecurrentLayer : Module
+{
+    private readonly Tensor[] weightsIh, weightsHh;
+    private readonly Tensor?[] biasesIh, biasesHh;
+
+    private protected RecurrentLayer(string name, int gates, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst, float dropout)
+    {
+        if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
+            throw new ArgumentException($"{name}: inputSize, hiddenSize and numLayers must be positive, got {inputSize}, {hiddenSize}, {numLayers}.");
+        if (dropout < 0 || dropout >= 1)
+            throw new ArgumentOutOfRangeException(nameof(dropout), $"{name}: dropout must be in [0, 1), got {dropout}.");
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        NumLayers = numLayers;
+        BatchFirst = batchFirst;
+        Dropout = dropout;
+        weightsIh = new Tensor[numLayers];
+        weightsHh = new Tensor[numLayers];
+        biasesIh = new Tensor?[numLayers];
+        biasesHh = new Tensor?[numLayers];
+        double k = 1 / Math.Sqrt(hiddenSize);
+        for (int l = 0; l < numLayers; l++)
+        {
+            int layerInput = l == 0 ? inputSize : hiddenSize;
+            weightsIh[l] = RegisterParameter($"weight_ih_l{l}", Init.Uniform([gates * hiddenSize, layerInput], -k, k));
+            weightsHh[l] = RegisterParameter($"weight_hh_l{l}", Init.Uniform([gates * hiddenSize, hiddenSize], -k, k));
+            if (!bias) continue;
+            biasesIh[l] = RegisterParameter($"bias_ih_l{l}", Init.Uniform([gates * hiddenSize], -k, k));
+            biasesHh[l] = RegisterParameter($"bias_hh_l{l}", Init.Uniform([gates * hiddenSize], -k, k));
+        }
+    }
+
+    /// <summary>Features per time step of the input.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Hidden size H (features per time step of the output).</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Stacked layers L.</summary>
+    public int NumLayers { get; }
+
+    /// <summary>True when input and output are [N, T, …] instead of PyTorch's default [T, N, …].</summary>
+    public bool BatchFirst { get; }
+
+    /// <summary>Dropout probability on each layer's output except the last, in training mode.</summary>
+    public float Dropout { get; }
+
+    /// <summary>Layer <paramref name="layer"/>'s W_ih (<c>weight_ih_l{layer}</c>).</summary>
+    public Tensor WeightIh(int layer) => weightsIh[layer];
+
+    /// <summary>Layer <paramref name="layer"/>'s W_hh (<c>weight_hh_l{layer}</c>).</summary>
+    public Tensor WeightHh(int layer) => weightsHh[layer];
+
+    /// <summary>Layer <paramref name="layer"/>'s b_ih (<c>bias_ih_l{layer}</c>), or null without biases.</summary>
+    public Tensor? BiasIh(int layer) => biasesIh[layer];
+
+    /// <summary>Layer <paramref name="layer"/>'s b_hh (<c>bias_hh_l{layer}</c>), or null without biases.</summary>
+    public Tensor? BiasHh(int layer) => biasesHh[layer];
+
+    /// <summary>The output sequence only (zero initial state), so the layer fits in a <see cref="Sequential"/>.</summary>
+    public override Tensor Forward(Tensor input) => Run(input, null, null).Output;
+
+    /// <summary>True for LSTM, whose state is (h, c).</summary>
+    private protected virtual bool HasCellState => false;
+
+    /// <summary>One time step of one layer: the next (h, c) from <c>gi = x_t·W_ihᵀ + b_ih</c> [N, G·H] and (h, c); c is null except for LSTM.</summary>
+    private protected abstract (Tensor H, Tensor? C) Step(Tensor gi, Tensor h, Tensor? c, Tensor weightHh, Tensor? biasHh);
+
+    /// <summary>
+    /// Runs every layer over every time step. <paramref name="h0"/> and <paramref name="c0"/> are [L, N, H]
+    /// ([L, H] for an unbatched input); null means zeros. Returns the output and h_n, c_n [L, N, H].
+    /// </summary>
+    private protected (Tensor Output, Tensor HN, Tensor? CN) Run(Tensor input, Tensor? h0, Tensor? c0)
+    {
+        string name = GetType().Name;
+        if (input.Rank is not (2 or 3) || input.Size(-1) != InputSize)
+            throw new ArgumentException($"{name}: expected an input {(BatchFirst ? "[N, T, " : "[T, N, ")}{InputSize}] or [T, {InputSize}], got {Shapes.Format(input.Shape)}.");
+        bool unbatched = input.Rank == 2;
+        var x = unbatched ? input.Unsqueeze(1) : BatchFirst ? input.Transpose(0, 1) : input; // (T, N, in), a view
+        int steps = x.Size(0), batch = x.Size(1);
+        if (steps == 0) throw new ArgumentException($"{name}: the input {Shapes.Format(input.Shape)} has no time steps.");
+        var h0s = InitialState(name, "h0", h0, batch, unbatched, x.Device);
+        var c0s = HasCellState ? InitialState(name, "c0", c0, batch, unbatched, x.Device) : null;
+
+        var hN = new Tensor[NumLayers];
+        var cN = new Tensor?[NumLayers];
+        var outputs = new Tensor[steps];
+        var layerInput = x;
+        for (int l = 0; l < NumLayers; l++)
+        {
+            // The speed trick: the input's share of every gate, for all T steps in one GEMM.
+            var gi = CellInput.Project(layerInput, weightsIh[l], biasesIh[l]); // (T, N, G·H)
+            var h = h0s.Select(0, l); // (N, H)
+            var c = c0s?.Select(0, l);
+            for (int t = 0; t < steps; t++)
+            {
+                (h, c) = Step(gi.Select(0, t), h, c, weightsHh[l], biasesHh[l]);
+                outputs[t] = h;
+            }
+            hN[l] = h;
+            cN[l] = c;
+            if (l == NumLayers - 1) break;
+            layerInput = Tensor.Stack(outputs, dim: 0).Dropout(Dropout, IsTraining); // (T, N, H)
+        }
+
+        // The top layer's h_t stacked straight into the caller's layout, so the output is contiguous.
+        var output = Tensor.Stack(outputs, dim: BatchFirst && !unbatched ? 1 : 0); // (T, N, H) or (N, T, H)
+        var hStack = Tensor.Stack(hN, dim: 0); // (L, N, H)
+        var cStack = c0s is null ? null : Tensor.Stack(cN.Select(s => s!).ToArray(), dim: 0); // (L, N, H)
+        return unbatched
+            ? (output.Squeeze(1), hStack.Squeeze(1), cStack?.Squeeze(1))
+            : (output, hStack, cStack);
+    }
+
+    /// <summary>The given state as [L, N, H] (checked), or zeros.</summary>
+    private Tensor InitialState(string name, string what, Tensor? state, int batch, bool unbatched, Device device)
+    {
+        if (state is null) return Tensor.Zeros(NumLayers, batch, HiddenSize).To(device);
+        int[] expected = unbatched ? [NumLayers, HiddenSize] : [NumLayers, batch, HiddenSize];
+        if (!Shapes.Equal(state.Shape, expected))
+            throw new ArgumentException($"{name}: expected {what} of shape {Shapes.Format(expected)} (layers, batch, hidden), got {Shapes.Format(state.Shape)}.");
+        return unbatched ? state.Unsqueeze(1) : state;
+    }
+
+    /// <inheritdoc/>
+    protected override string ExtraRepr =>
+        $"{InputSize}→{HiddenSize}" + (NumLayers > 1 ? $", numLayers={NumLayers}" : "") + (BiasIh(0) is null ? ", bias: false" : "")
+        + (BatchFirst ? ", batchFirst" : "") + (Dropout > 0 ? $", dropout={Dropout}" : "");
+}

@@ -1,0 +1,63 @@
+// Adam: momentum on the gradient and RMS scaling, both as bias-corrected running means.
+namespace DeepLearnKit.Optim;
+
+/// <summary>Adam's options (PyTorch's defaults).</summary>
+/// <param name="LearningRate">γ.</param>
+/// <param name="Beta1">β₁, the smoothing constant of the first moment m.</param>
+/// <param name="Beta2">β₂, the smoothing constant of the second moment v.</param>
+/// <param name="Eps">ε, added to the denominator.</param>
+/// <param name="WeightDecay">λ, the L2 penalty's coefficient (added to the gradient; see <see cref="AdamW"/> for decoupled decay).</param>
+/// <param name="Amsgrad">Divide by the largest v seen so far (AMSGrad).</param>
+public sealed record AdamOptions(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8,
+    double WeightDecay = 0, bool Amsgrad = false) : OptimizerOptions(LearningRate);
+
+/// <summary>
+/// Adam, as PyTorch's torch.optim.Adam; at step t:
+/// <c>g ← ∇θ + λθ</c>; <c>m ← β₁m + (1 − β₁)g</c>; <c>v ← β₂v + (1 − β₂)g²</c>; <c>m̂ ← m/(1 − β₁ᵗ)</c>;
+/// <c>v̂ ← v/(1 − β₂ᵗ)</c>, or with AMSGrad <c>vᵐᵃˣ ← max(vᵐᵃˣ, v)</c> and <c>v̂ ← vᵐᵃˣ/(1 − β₂ᵗ)</c>;
+/// <c>θ ← θ − γm̂/(√v̂ + ε)</c>. State: <c>exp_avg</c> (m), <c>exp_avg_sq</c> (v), <c>max_exp_avg_sq</c> (vᵐᵃˣ).
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    /// <summary>Adam over <paramref name="parameters"/>.</summary>
+    public Adam(IEnumerable<Tensor> parameters, double learningRate = 1e-3, (double Beta1, double Beta2)? betas = null,
+        double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : this([new ParamGroup(parameters)], new AdamOptions(learningRate, (betas ?? (0.9, 0.999)).Beta1,
+            (betas ?? (0.9, 0.999)).Beta2, eps, weightDecay, amsgrad))
+    {
+    }
+
+    /// <summary>Adam over parameter groups, each with its own options (missing ones from <paramref name="defaults"/>).</summary>
+    public Adam(IEnumerable<ParamGroup> groups, AdamOptions defaults)
+        : base(groups, Validate("Adam", defaults, defaults.Beta1, defaults.Beta2, defaults.Eps))
+    {
+    }
+
+    internal static T Validate<T>(string name, T o, double beta1, double beta2, double eps) where T : OptimizerOptions
+    {
+        if (o.LearningRate < 0) throw new ArgumentOutOfRangeException(nameof(o), $"{name}: learning rate must be non-negative, got {o.LearningRate}.");
+        if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(o), $"{name}: betas must be in [0, 1), got ({beta1}, {beta2}).");
+        if (eps < 0) throw new ArgumentOutOfRangeException(nameof(o), $"{name}: eps must be non-negative, got {eps}.");
+        return o;
+    }
+
+    /// <inheritdoc/>
+    protected override Tensor Update(Tensor parameter, Tensor grad, OptimizerOptions options, ParameterState state)
+    {
+        var o = (AdamOptions)options;
+        var g = o.WeightDecay != 0 ? grad + (float)o.WeightDecay * parameter : grad;
+        return parameter - (float)o.LearningRate * Direction(g, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
+    }
+
+    /// <summary>Updates m, v (and vᵐᵃˣ) in <paramref name="state"/> and returns <c>m̂/(√v̂ + ε)</c>; shared with AdamW.</summary>
+    internal static Tensor Direction(Tensor g, double beta1, double beta2, double eps, bool amsgrad, ParameterState state)
+    {
+        int t = state.Step;
+        var m = Keep(state, "exp_avg", (float)beta1 * state.GetOrZeros("exp_avg", g) + (float)(1 - beta1) * g);
+        var v = Keep(state, "exp_avg_sq", (float)beta2 * state.GetOrZeros("exp_avg_sq", g) + (float)(1 - beta2) * g.Square());
+        if (amsgrad) v = Keep(state, "max_exp_avg_sq", Tensor.Maximum(state.GetOrZeros("max_exp_avg_sq", g), v));
+        double bias1 = 1 - Math.Pow(beta1, t), bias2 = 1 - Math.Pow(beta2, t);
+        return (float)(1 / bias1) * m / (((float)(1 / bias2) * v).Sqrt() + (float)eps);
+    }
+}

@@ -1,0 +1,213 @@
+// Losses against the formulas written as plain loops in doubles, their stability at large logits,
+// their errors, and GradCheck of each with respect to its predictions.
+using DeepLearnKit.NN;
+using static DeepLearnKit.Tests.TensorAssert;
+
+namespace DeepLearnKit.Tests.NN;
+
+public class LossTests
+{
+    private static readonly float[] Targets4 = [2, 0, 1, 2];
+
+    /// <summary>−log softmax(x)[y] per row, by log-sum-exp in doubles, optionally label-smoothed.</summary>
+    private static double[] CrossEntropyByHand(float[] logits, int classes, float[] targets, double smoothing = 0)
+    {
+        var losses = new double[targets.Length];
+        for (int n = 0; n < targets.Length; n++)
+        {
+            double max = double.NegativeInfinity, sum = 0;
+            for (int c = 0; c < classes; c++) max = Math.Max(max, logits[n * classes + c]);
+            for (int c = 0; c < classes; c++) sum += Math.Exp(logits[n * classes + c] - max);
+            double logSumExp = max + Math.Log(sum);
+            double nll = logSumExp - logits[n * classes + (int)targets[n]];
+            double uniform = 0;
+            for (int c = 0; c < classes; c++) uniform += (logSumExp - logits[n * classes + c]) / classes;
+            losses[n] = (1 - smoothing) * nll + smoothing * uniform;
+        }
+        return losses;
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    [InlineData(0.5)]
+    public void CrossEntropy_matches_log_sum_exp_by_hand(double smoothing)
+    {
+        var logits = Random(1, 4, 3) * 3f;
+        var expected = CrossEntropyByHand(logits.ToArray(), 3, Targets4, smoothing);
+        var targets = Tensor.FromArray(Targets4);
+        Close([4], expected.Select(v => (float)v).ToArray(), Loss.CrossEntropy(logits, targets, Reduction.None, smoothing), rtol: 1e-5);
+        Assert.Equal(expected.Average(), Loss.CrossEntropy(logits, targets, labelSmoothing: smoothing).Item(), 5);
+        Assert.Equal(expected.Sum(), Loss.CrossEntropy(logits, targets, Reduction.Sum, smoothing).Item(), 4);
+    }
+
+    [Fact]
+    public void CrossEntropy_is_stable_for_huge_logits()
+    {
+        var logits = Tensor.FromArray([1000f, 0f, -1000f, 0f, 1000f, 2000f], 2, 3);
+        var loss = Loss.CrossEntropy(logits, Tensor.FromArray([0f, 1f]), Reduction.None).ToArray();
+        Close([0f, 1000f], loss, atol: 1e-3); // logSumExp(0, 1000, 2000) − 1000
+    }
+
+    [Fact]
+    public void CrossEntropy_takes_a_class_dim_second_for_more_dims()
+    {
+        // [N=2, C=3, L=2]: the loss at (n, l) is the cross-entropy of logits[n, :, l].
+        var logits = Random(2, 2, 3, 2);
+        var targets = Tensor.FromArray([0f, 2f, 1f, 1f], 2, 2);
+        var loss = Loss.CrossEntropy(logits, targets, Reduction.None);
+        Assert.Equal([2, 2], loss.Shape);
+        var rows = logits.Permute(0, 2, 1).Contiguous().Reshape(4, 3); // [N·L, C]
+        var expected = CrossEntropyByHand(rows.ToArray(), 3, targets.ToArray());
+        Close(expected.Select(v => (float)v).ToArray(), loss.ToArray(), rtol: 1e-5);
+    }
+
+    [Fact]
+    public void Nll_of_log_softmax_is_cross_entropy()
+    {
+        var logits = Random(3, 4, 3);
+        var targets = Tensor.FromArray(Targets4);
+        Close(Loss.CrossEntropy(logits, targets).ToArray(), Loss.Nll(logits.LogSoftmax(1), targets).ToArray());
+        var logProbs = logits.LogSoftmax(1).ToArray();
+        double byHand = -Enumerable.Range(0, 4).Average(n => logProbs[n * 3 + (int)Targets4[n]]);
+        Assert.Equal(byHand, Loss.Nll(logits.LogSoftmax(1), targets).Item(), 5);
+    }
+
+    [Fact]
+    public void Mse_is_the_mean_of_squared_differences()
+    {
+        var p = Random(4, 2, 3);
+        var y = Random(5, 2, 3);
+        double byHand = p.ToArray().Zip(y.ToArray(), (a, b) => (double)(a - b) * (a - b)).Average();
+        Assert.Equal(byHand, Loss.Mse(p, y).Item(), 6);
+        Assert.Equal(byHand * 6, Loss.Mse(p, y, Reduction.Sum).Item(), 5);
+        Assert.Equal([2, 3], Loss.Mse(p, y, Reduction.None).Shape);
+    }
+
+    [Fact]
+    public void BinaryCrossEntropy_matches_the_formula_and_clamps_log_at_minus_100()
+    {
+        float[] p = [0.1f, 0.7f, 0.5f, 0.99f, 0f, 1f];
+        float[] y = [0f, 1f, 1f, 0f, 1f, 1f];
+        var expected = p.Zip(y, (pi, yi) => -(yi * Math.Max(Math.Log(pi), -100) + (1 - yi) * Math.Max(Math.Log(1 - pi), -100)))
+            .Select(v => (float)v).ToArray();
+        var loss = Loss.BinaryCrossEntropy(Tensor.FromArray(p), Tensor.FromArray(y), Reduction.None);
+        Close(expected, loss.ToArray(), rtol: 1e-5);
+        Assert.Equal(100f, loss.ToArray()[4]);
+        // At p = 0 the clamped loss is flat, and no NaN leaks into the gradient.
+        var pt = Tensor.FromArray(p).RequireGrad();
+        Loss.BinaryCrossEntropy(pt, Tensor.FromArray(y)).Backward();
+        Assert.All(pt.Grad!.ToArray(), g => Assert.True(float.IsFinite(g)));
+    }
+
+    [Fact]
+    public void BinaryCrossEntropy_refuses_values_outside_0_1()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Loss.BinaryCrossEntropy(Tensor.FromArray([0.5f, 1.5f]), Tensor.FromArray([0f, 1f])));
+        Assert.Contains("BinaryCrossEntropy", error.Message);
+        Assert.Contains("1.5", error.Message);
+    }
+
+    [Fact]
+    public void BinaryCrossEntropyWithLogits_matches_the_sigmoid_formula()
+    {
+        var x = Random(6, 10) * 4f;
+        var y = Between(7, 0, 1, 10);
+        var expected = x.ToArray().Zip(y.ToArray(), (xi, yi) =>
+        {
+            double s = 1 / (1 + Math.Exp(-xi));
+            return (float)-(yi * Math.Log(s) + (1 - yi) * Math.Log(1 - s));
+        }).ToArray();
+        Close(expected, Loss.BinaryCrossEntropyWithLogits(x, y, Reduction.None).ToArray(), rtol: 1e-5, atol: 1e-6);
+    }
+
+    [Fact]
+    public void BinaryCrossEntropyWithLogits_is_stable_at_plus_and_minus_100()
+    {
+        // −log σ(−100) = 100 + log(1 + e⁻¹⁰⁰) ≈ 100; the naive formula gives log 0 = −∞ there.
+        var x = Tensor.FromArray([100f, -100f, 100f, -100f]).RequireGrad();
+        var y = Tensor.FromArray([1f, 0f, 0f, 1f]);
+        var loss = Loss.BinaryCrossEntropyWithLogits(x, y, Reduction.None);
+        Close([0f, 0f, 100f, 100f], loss.ToArray(), atol: 1e-4);
+        loss.Sum().Backward();
+        Close([0f, 0f, 1f, -1f], x.Grad!.ToArray(), atol: 1e-6); // σ(x) − y
+    }
+
+    [Fact]
+    public void Hinge_is_the_mean_of_max_0_1_minus_y_s()
+    {
+        float[] s = [2f, 0.3f, -0.5f, -3f, 1f];
+        float[] y = [1f, 1f, 1f, -1f, -1f];
+        double byHand = s.Zip(y, (si, yi) => Math.Max(0, 1 - (double)yi * si)).Average();
+        Assert.Equal(byHand, Loss.Hinge(Tensor.FromArray(s), Tensor.FromArray(y)).Item(), 6);
+        Assert.Contains("Hinge: targets must be −1 or +1, got 0", Assert.Throws<ArgumentOutOfRangeException>(
+            () => Loss.Hinge(Tensor.FromArray(s), Tensor.FromArray([1f, 0f, 1f, 1f, 1f]))).Message);
+    }
+
+    [Fact]
+    public void MultiClassHinge_sums_the_margins_of_the_wrong_classes()
+    {
+        var scores = Random(8, 4, 3) * 2f;
+        var values = scores.ToArray();
+        double byHand = 0;
+        for (int n = 0; n < 4; n++)
+        {
+            int target = (int)Targets4[n];
+            for (int c = 0; c < 3; c++)
+                if (c != target) byHand += Math.Max(0, 1 - values[n * 3 + target] + values[n * 3 + c]) / 3;
+        }
+        Assert.Equal(byHand / 4, Loss.MultiClassHinge(scores, Tensor.FromArray(Targets4)).Item(), 5);
+    }
+
+    [Fact]
+    public void Shape_mismatches_name_the_loss_and_both_shapes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Loss.Mse(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
+        Assert.Contains("Mse", error.Message);
+        Assert.Contains("[2, 3]", error.Message);
+        Assert.Contains("[3, 2]", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Loss.CrossEntropy(Tensor.Zeros(4, 3), Tensor.Zeros(5)));
+        Assert.Contains("CrossEntropy", error.Message);
+        Assert.Contains("[4, 3]", error.Message);
+        Assert.Contains("[5]", error.Message);
+        Assert.Contains("BinaryCrossEntropyWithLogits", Assert.Throws<ArgumentException>(
+            () => Loss.BinaryCrossEntropyWithLogits(Tensor.Zeros(3), Tensor.Zeros(4))).Message);
+    }
+
+    [Theory]
+    [InlineData(3f)]
+    [InlineData(-1f)]
+    [InlineData(0.5f)]
+    public void Targets_out_of_range_are_named(float bad)
+    {
+        var targets = Tensor.FromArray([0f, bad]);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Loss.CrossEntropy(Tensor.Zeros(2, 3), targets));
+        Assert.Contains($"CrossEntropy: target {bad} is not a class index in [0, 2]", error.Message);
+        Assert.Contains("Nll", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.Nll(Tensor.Zeros(2, 3), targets)).Message);
+    }
+
+    public static TheoryData<string> GradCheckedLosses => new(LossesOfPredictions.Keys);
+
+    private static readonly Dictionary<string, Func<Tensor, Tensor>> LossesOfPredictions = new()
+    {
+        ["Mse"] = p => Loss.Mse(p, Random(11, 4, 3)),
+        ["CrossEntropy"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4)),
+        ["CrossEntropy smoothed"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4), Reduction.Sum, labelSmoothing: 0.2),
+        ["CrossEntropy [N, C, L]"] = x => Loss.CrossEntropy(x.Reshape(2, 3, 2), Tensor.FromArray([0f, 2f, 1f, 1f], 2, 2), Reduction.None),
+        ["Nll"] = x => Loss.Nll(x.LogSoftmax(1), Tensor.FromArray(Targets4), Reduction.Sum),
+        ["BinaryCrossEntropy"] = p => Loss.BinaryCrossEntropy(p.Sigmoid(), Between(12, 0, 1, 4, 3)),
+        ["BinaryCrossEntropyWithLogits"] = x => Loss.BinaryCrossEntropyWithLogits(x, Between(13, 0, 1, 4, 3), Reduction.None),
+        ["Hinge"] = s => Loss.Hinge(s, Tensor.FromArray([1f, -1f, -1f, 1f, 1f, -1f, 1f, 1f, -1f, -1f, 1f, -1f], 4, 3)),
+        ["MultiClassHinge"] = s => Loss.MultiClassHinge(s, Tensor.FromArray(Targets4)),
+    };
+
+    [Theory]
+    [MemberData(nameof(GradCheckedLosses))]
+    public void Loss_gradients_pass_GradCheck(string name)
+    {
+        // Values 0.15 apart at 0.0873 + 0.15k: no zero, no |s| = 1 and no difference of exactly 1, so neither
+        // max(x, 0) nor a hinge margin 1 − y·s or 1 − s_y + s_c has a kink within GradCheck's ε.
+        var x = Distinct(21, 0.05f, 4, 3) * 3f + 0.0123f;
+        TensorAssert.Passes(GradCheck.Check(LossesOfPredictions[name], x));
+    }
+}
