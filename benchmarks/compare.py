@@ -21,26 +21,44 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 BOTH, DLK_ONLY = ("DeepLearnKit", "PyTorch"), ("DeepLearnKit",)
 
-# (name, sides, in the --quick run). A name must exist in Workloads.cs (and in torch_bench.py
-# when PyTorch runs it too); "family-N" passes the size N. One line per workload.
+# Timing settings passed to both programs: repetitions, warm-up seconds, least seconds per
+# repetition, and rounds (each side runs once per round and workload).
+FULL = dict(reps=7, warmup=1.0, rep_time=0.2, rounds=2)
+QUICK = dict(reps=3, warmup=0.2, rep_time=0.05, rounds=1)
+# Training workloads: one call is a whole training run (seconds to minutes), so each repetition is
+# one call, the warm-up is one untimed call (which also lets .NET's JIT tier up), and there are
+# fewer repetitions: 3 in one round (1 with --quick, where the programs also do a tenth of the steps).
+TRAINING = dict(full=dict(reps=3, warmup=0.0, rounds=1), quick=dict(reps=1, warmup=0.0, rounds=1))
+
+# (name, sides, in the --quick run[, TRAINING]). A name must exist in Workloads.cs (and in
+# torch_bench.py when PyTorch runs it too); "family-N" passes the size N. One line per workload;
+# a fourth element overrides the timing settings of that workload (full and quick).
 WORKLOADS = [
     ("fma-peak", DLK_ONLY, True),
     *[(f"sgemm-{n}", BOTH, n <= 512) for n in (128, 256, 512, 1024, 2048)],
     *[(f"gemm-raw-{n}", DLK_ONLY, n <= 256) for n in (256, 1024, 2048)],
     ("add-nograd", BOTH, True),
     ("add-autograd", BOTH, True),
+    ("mlp-epoch", BOTH, True, TRAINING),    # MLP 784-256-128-10, 1 epoch Fashion-MNIST, batch 256, Adam
+    ("lenet-epoch", BOTH, True, TRAINING),  # LeNet-5, 1 epoch Fashion-MNIST, batch 64, Adam
+    ("lstm-100", BOTH, True, TRAINING),     # char LM: embed 128, LSTM 256, seq 35, batch 32, 100 Adam steps
+    ("dcgan-100", BOTH, True, TRAINING),    # DCGAN 28x28, batch 64, 100 steps, Adam 2e-4 (0.5, 0.999)
 ]
-
-# Timing settings passed to both programs: repetitions, warm-up seconds, least seconds per
-# repetition, and rounds (each side runs once per round and workload).
-FULL = dict(reps=7, warmup=1.0, rep_time=0.2, rounds=2)
-QUICK = dict(reps=3, warmup=0.2, rep_time=0.05, rounds=1)
 BUSY = 0.10  # share of the CPUs used by other programs above which the report warns
+
+
+def settings_for(workload, quick):
+    """The timing settings of one workload: the run's, with its own overrides (WORKLOADS' 4th element)."""
+    base = QUICK if quick else FULL
+    override = workload[3]["quick" if quick else "full"] if len(workload) > 3 else {}
+    return {**base, **override}
 
 
 def command(side, name, args, settings):
     timing = ["--workload", name, "--threads", str(args.threads), "--reps", str(settings["reps"]),
               "--warmup", str(settings["warmup"]), "--rep-time", str(settings["rep_time"])]
+    if args.quick:
+        timing.append("--quick")  # the training workloads do a tenth of their steps
     env = dict(os.environ)
     if side == "PyTorch":
         env.pop("OPENBLAS_CORETYPE", None)  # auto-detection picks the AVX-512 kernels
@@ -52,19 +70,23 @@ def command(side, name, args, settings):
 def run_one(side, name, args, settings):
     cmd, env = command(side, name, args, settings)
     print(f"  {side:12} {name}", file=sys.stderr, flush=True)
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
     lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"{side} {name} failed (exit {proc.returncode}): {proc.stderr.strip()[-800:]}")
     return json.loads(lines[-1])
 
 
-def measure_all(workloads, args, settings):
+def measure_all(workloads, args):
     """{(name, side): {"seconds": pooled list, ...last JSON line}}, sides alternating."""
     runs = {}
-    for r in range(settings["rounds"]):
-        print(f"round {r + 1}/{settings['rounds']}", file=sys.stderr)
-        for k, (name, sides, _) in enumerate(workloads):
+    rounds = max(settings_for(w, args.quick)["rounds"] for w in workloads)
+    for r in range(rounds):
+        print(f"round {r + 1}/{rounds}", file=sys.stderr)
+        for k, workload in enumerate(workloads):
+            name, sides, settings = workload[0], workload[1], settings_for(workload, args.quick)
+            if r >= settings["rounds"]:
+                continue
             order = sides if (k + r) % 2 == 0 else tuple(reversed(sides))
             for side in order:
                 try:
@@ -86,6 +108,8 @@ def metric(run):
         return g, "GFLOP/s", g
     if run["ops"]:
         return t / run["ops"] * 1e6, "µs/op", 1 / t
+    if t >= 1:
+        return t, "s", 1 / t
     return t * 1e3, "ms", 1 / t
 
 
@@ -98,7 +122,7 @@ def table(workloads, runs):
     peak_gflops = metric(peak)[0] if "seconds" in peak else None
     rows = ["| workload | DeepLearnKit | PyTorch | speed ratio DLK/torch | % of FMA peak DLK / torch "
             "| result DLK | result torch |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for name, sides, _ in workloads:
+    for name, sides, *_ in workloads:
         cells, speeds, peaks, results = [], [], [], []
         for side in BOTH:
             run = runs.get((name, side))
@@ -110,7 +134,8 @@ def table(workloads, runs):
             cells.append(f"{fmt(value)} {unit}")
             speeds.append(speed)
             peaks.append(f"{100 * value / peak_gflops:.0f}%" if unit == "GFLOP/s" and peak_gflops else "—")
-            results.append(f"{run['result']:.12g}")
+            # Training rows describe what they reached (loss, test accuracy) in words.
+            results.append(run.get("detail") or f"{run['result']:.12g}")
         ratio = f"{speeds[0] / speeds[1]:.2f}×" if None not in speeds else "—"
         pk = " / ".join(peaks) if peaks != ["—", "—"] else "—"
         rows.append(f"| {name} | {cells[0]} | {cells[1]} | {ratio} | {pk} | {results[0]} | {results[1]} |")
@@ -129,10 +154,12 @@ def busy(seconds=1.0):
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
-def machine(args, runs, settings, loads):
+def machine(args, runs, settings, loads, workloads):
     model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     avx512 = "avx512f" in open("/proc/cpuinfo").read()
     notes = {side: run.get("note", "") for (_, side), run in runs.items() if "note" in run}
+    training = [w[0] for w in workloads if len(w) > 3]
+    train = TRAINING["quick" if args.quick else "full"]
     try:
         commit = subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True).stdout.strip() or "none"
@@ -155,6 +182,11 @@ def machine(args, runs, settings, loads):
         f"warm-up {settings['warmup']} s, ≥ {settings['rep_time']} s per repetition; median of the pooled "
         "repetitions. Speed ratio > 1: DeepLearnKit is faster (GEMM: GFLOP/s ratio; other rows: "
         "PyTorch time / DeepLearnKit time).",
+        *([f"- Training rows ({', '.join(training)}): one call is a whole training run from a fresh seeded model; "
+           f"one untimed warm-up call, then {train['rounds']} round(s) × {train['reps']} timed call(s) per side"
+           + (", each a tenth of the steps (--quick)" if args.quick else "")
+           + "; the result columns give the loss (mean of the last 10 steps) and, for the classifiers, the test accuracy."]
+          if training else []),
     ])
 
 
@@ -178,8 +210,8 @@ def main():
     if before > BUSY:
         print(f"warning: other programs keep {before:.0%} of the CPUs busy: they will skew the times",
               file=sys.stderr)
-    runs = measure_all(workloads, args, settings)
-    report = f"{table(workloads, runs)}\n\n{machine(args, runs, settings, (before, busy()))}\n"
+    runs = measure_all(workloads, args)
+    report = f"{table(workloads, runs)}\n\n{machine(args, runs, settings, (before, busy()), workloads)}\n"
     if args.quick:
         report = "**Preliminary (--quick: few repetitions, small sizes).**\n\n" + report
     print(report)

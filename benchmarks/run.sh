@@ -11,12 +11,19 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
-# PyTorch with a real BLAS (BENCHMARKS.md: the reference BLAS makes a baseline 20x too weak).
-if ! /usr/bin/python3 -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
-    echo "Installing python3-torch and libopenblas0-pthread..." >&2
+# PyTorch with a real BLAS (BENCHMARKS.md: the reference BLAS makes a baseline 20x too weak), and the
+# data of the training workloads: Fashion-MNIST's IDX files (dataset-fashion-mnist, read by both sides)
+# and the word list of the char-LSTM (wamerican, /usr/share/dict/words).
+missing=()
+if ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then missing+=(python3-torch python3-numpy); fi
+for pkg in libopenblas0-pthread dataset-fashion-mnist wamerican; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]}..." >&2
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
     # Waits for another apt/dpkg run to finish instead of failing on its lock.
-    $sudo apt-get -o DPkg::Lock::Timeout=1800 install -y --no-install-recommends python3-torch libopenblas0-pthread >&2
+    $sudo apt-get -o DPkg::Lock::Timeout=1800 install -y --no-install-recommends "${missing[@]}" >&2
 fi
 
 # Outputs go under benchmarks/artifacts (git-ignored), apart from src/'s own bin/ and obj/.

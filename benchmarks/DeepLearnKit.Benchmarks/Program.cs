@@ -2,7 +2,8 @@
 // given thread count and prints one JSON line, which compare.py pairs with torch_bench.py's.
 // The timing protocol is the same as torch_bench.py's `measure`; change both together.
 //
-//   DeepLearnKit.Benchmarks --workload sgemm-512 [--threads 2] [--reps 7] [--warmup 1.0] [--rep-time 0.2]
+//   DeepLearnKit.Benchmarks --workload sgemm-512 [--threads 2] [--reps 7] [--warmup 1.0] [--rep-time 0.2] [--quick]
+//   (--quick: the training workloads do a tenth of their steps)
 //   DeepLearnKit.Benchmarks --list
 using System.Diagnostics;
 using System.Globalization;
@@ -23,6 +24,7 @@ try
         return 0;
     }
     CpuParallel.MaxThreads = options.Threads;
+    TrainingWorkloads.Quick = options.Quick;
     workload = Workloads.Prepare(options.Workload);
 }
 catch (ArgumentException e)
@@ -39,6 +41,7 @@ var line = new
     calls = times.Calls,
     seconds = times.Seconds,
     result = workload.Result(),
+    detail = workload.Detail?.Invoke(),
     flops = workload.Flops,
     ops = workload.Ops,
     note = $"{RuntimeInformation.FrameworkDescription}, {(Avx512F.IsSupported ? "AVX-512" : Avx2.IsSupported ? "AVX2" : "no AVX")}"
@@ -48,7 +51,7 @@ Console.WriteLine(JsonSerializer.Serialize(line));
 return 0;
 
 /// <summary>Command-line settings; the defaults are those of a full run.</summary>
-internal sealed record Options(string Workload, int Threads, int Reps, double Warmup, double RepTime, bool List)
+internal sealed record Options(string Workload, int Threads, int Reps, double Warmup, double RepTime, bool List, bool Quick = false)
 {
     public static Options Parse(string[] args)
     {
@@ -65,6 +68,7 @@ internal sealed record Options(string Workload, int Threads, int Reps, double Wa
                 "--warmup" => o with { Warmup = Number() },
                 "--rep-time" => o with { RepTime = Number() },
                 "--list" => o with { List = true },
+                "--quick" => o with { Quick = true },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}; see the header of Program.cs."),
             };
         }

@@ -10,9 +10,11 @@ namespace DeepLearnKit.Benchmarks;
 /// A workload ready to time: <paramref name="Run"/> is one call, <paramref name="Result"/> what the
 /// last call reached (a checksum or a loss, to show both sides computed the same thing).
 /// <paramref name="Flops"/> (floating-point operations per call) turns times into GFLOP/s,
-/// <paramref name="Ops"/> (ops per call) into microseconds per op; 0 when not meaningful.
+/// <paramref name="Ops"/> (ops per call) into microseconds per op; 0 when not meaningful. <paramref name="Detail"/>
+/// (optional, untimed) describes the result in words for the table, e.g. a training run's loss and test accuracy.
 /// </summary>
-internal sealed record Prepared(Action Run, Func<double> Result, double Flops = 0, int Ops = 0, string? Note = null);
+internal sealed record Prepared(Action Run, Func<double> Result, double Flops = 0, int Ops = 0, string? Note = null,
+    Func<string>? Detail = null);
 
 internal static class Workloads
 {
@@ -24,9 +26,14 @@ internal static class Workloads
         ["gemm-raw"] = RawSgemm,
         ["add-nograd"] = _ => TinyAdds(requiresGrad: false),
         ["add-autograd"] = _ => TinyAdds(requiresGrad: true),
+        // Training (Training.cs): one call trains a fresh model; "lstm-N" / "dcgan-N" take N steps.
+        ["mlp-epoch"] = _ => TrainingWorkloads.MlpEpoch(),
+        ["lenet-epoch"] = _ => TrainingWorkloads.LeNetEpoch(),
+        ["lstm"] = TrainingWorkloads.Lstm,
+        ["dcgan"] = TrainingWorkloads.Dcgan,
     };
 
-    public static IEnumerable<string> Names => Families.Keys.Select(k => k is "sgemm" or "gemm-raw" ? k + "-N" : k);
+    public static IEnumerable<string> Names => Families.Keys.Select(k => k is "sgemm" or "gemm-raw" or "lstm" or "dcgan" ? k + "-N" : k);
 
     public static Prepared Prepare(string name)
     {

@@ -17,6 +17,14 @@ public sealed class GradFn
         this.backward = backward;
     }
 
+    /// <summary>
+    /// For a single-input op whose gradient touches only part of its input (a slice): adds ∂L/∂output into
+    /// the input's gradient buffer in place. <see cref="Tensor.Backward"/> prefers it to the backward function.
+    /// </summary>
+    internal Action<Tensor, Tensor>? AccumulateInto { get; private set; }
+
+    internal void SetAccumulateInto(Action<Tensor, Tensor> accumulate) => AccumulateInto = accumulate;
+
     /// <summary>The op's name, e.g. <c>MatMul</c> or <c>Sigmoid</c>.</summary>
     public string Name { get; }
 
@@ -32,7 +40,11 @@ public sealed class GradFn
             $"Backward: the graph through {Name} was already freed by an earlier Backward(). Call Backward(retainGraph: true) the first time to go through it twice.");
 
     /// <summary>Drops the saved tensors (the closure) after a backward pass.</summary>
-    internal void Release() => backward = null;
+    internal void Release()
+    {
+        backward = null;
+        AccumulateInto = null;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"<{Name}Backward>";

@@ -88,13 +88,32 @@ public sealed partial class Tensor
         using var _ = NoGrad();
         var order = TopologicalOrder(this);
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [this] = gradient.Detach() };
+        var owned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var node = order[i];
             if (!grads.Remove(node, out var g)) continue;
             if (node.GradFn is null || node.retainsGrad)
-                node.Grad = node.Grad is null ? g.Contiguous().Clone() : node.Grad + g;
+                node.Grad = node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g;
             if (node.GradFn is not { } fn) continue;
+
+            if (fn.AccumulateInto is { } accumulate)
+            {
+                var input = fn.Inputs[0];
+                if (input.RequiresGrad)
+                {
+                    // Add in place only into a buffer this pass made: another gradient may be shared.
+                    if (!grads.TryGetValue(input, out var buffer) || !owned.Contains(buffer))
+                    {
+                        buffer = buffer is null ? ZerosLike(input) : buffer.Clone();
+                        owned.Add(buffer);
+                        grads[input] = buffer;
+                    }
+                    accumulate(g, buffer);
+                }
+                if (!retainGraph) fn.Release();
+                continue;
+            }
 
             var inputGrads = fn.Apply(g);
             for (int k = 0; k < fn.Inputs.Count; k++)

@@ -9,7 +9,7 @@ namespace DeepLearnKit.Models;
 /// A configurable MLP: <c>new Mlp(784, [256, 128], 10)</c> is
 /// <c>Flatten → Linear(784→256) → ReLU → Linear(256→128) → ReLU → Linear(128→10)</c>.
 /// Each hidden layer is <c>Linear → [BatchNorm1d] → activation → [Dropout]</c>; the last layer is a plain Linear
-/// (logits, for <see cref="Loss.CrossEntropy"/>). The input [N, …] is flattened from dim 1, so images
+/// (logits, for <c>Loss.CrossEntropy</c>). The input [N, …] is flattened from dim 1, so images
 /// [N, 1, 28, 28] go in as they come. Children: <c>layers</c>, a <see cref="Sequential"/>.
 /// </summary>
 public sealed class Mlp : Module

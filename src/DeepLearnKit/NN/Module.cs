@@ -186,11 +186,12 @@ public abstract class Module
     /// <summary>The layer's settings for printing, e.g. <c>784→256</c> for a Linear layer.</summary>
     protected virtual string ExtraRepr => "";
 
-    /// <summary><c>Sequential(Linear(784→256), ReLU, …)</c>: the type name, its settings or its children.</summary>
+    /// <summary><c>Sequential(Linear(784→256), ReLU, …)</c>: the type name, then its settings and its children.</summary>
     public override string ToString()
     {
         var name = GetType().Name;
-        var inner = children.Count > 0 ? string.Join(", ", children.Select(c => c.Value.ToString())) : ExtraRepr;
+        var parts = children.Select(c => c.Value.ToString()).Prepend(ExtraRepr).Where(p => p.Length > 0);
+        var inner = string.Join(", ", parts);
         return inner.Length == 0 ? name : $"{name}({inner})";
     }
 }

@@ -1,4 +1,6 @@
 // Adam: momentum on the gradient and RMS scaling, both as bias-corrected running means.
+using DeepLearnKit.Backends;
+
 namespace DeepLearnKit.Optim;
 
 /// <summary>Adam's options (PyTorch's defaults).</summary>
@@ -47,17 +49,39 @@ public sealed class Adam : Optimizer
     {
         var o = (AdamOptions)options;
         var g = o.WeightDecay != 0 ? grad + (float)o.WeightDecay * parameter : grad;
-        return parameter - (float)o.LearningRate * Direction(g, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
+        var step = Direction(g, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
+        return parameter.AssignBinary(BinaryOp.Add, parameter, step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate));
     }
 
-    /// <summary>Updates m, v (and vᵐᵃˣ) in <paramref name="state"/> and returns <c>m̂/(√v̂ + ε)</c>; shared with AdamW.</summary>
+    /// <summary>
+    /// Updates m, v (and vᵐᵃˣ) in <paramref name="state"/> in place and returns a new tensor <c>m̂/(√v̂ + ε)</c>;
+    /// shared with AdamW. In place because a step over a large layer would otherwise allocate a dozen
+    /// parameter-sized tensors.
+    /// </summary>
     internal static Tensor Direction(Tensor g, double beta1, double beta2, double eps, bool amsgrad, ParameterState state)
     {
         int t = state.Step;
-        var m = Keep(state, "exp_avg", (float)beta1 * state.GetOrZeros("exp_avg", g) + (float)(1 - beta1) * g);
-        var v = Keep(state, "exp_avg_sq", (float)beta2 * state.GetOrZeros("exp_avg_sq", g) + (float)(1 - beta2) * g.Square());
-        if (amsgrad) v = Keep(state, "max_exp_avg_sq", Tensor.Maximum(state.GetOrZeros("max_exp_avg_sq", g), v));
+        var m = state.GetOrZeros("exp_avg", g);
+        var v = state.GetOrZeros("exp_avg_sq", g);
+        var scratch = g.Square();
+        MovingAverage(m, g, beta1);           // m ← β₁m + (1 − β₁)g
+        MovingAverage(v, scratch, beta2);     // v ← β₂v + (1 − β₂)g²
+        if (amsgrad)
+        {
+            var vMax = state.GetOrZeros("max_exp_avg_sq", g);
+            v = vMax.AssignBinary(BinaryOp.Max, vMax, v);
+        }
         double bias1 = 1 - Math.Pow(beta1, t), bias2 = 1 - Math.Pow(beta2, t);
-        return (float)(1 / bias1) * m / (((float)(1 / bias2) * v).Sqrt() + (float)eps);
+        scratch.AssignUnary(UnaryOp.Sqrt, v);
+        scratch.AssignUnary(UnaryOp.Affine, scratch, (float)(1 / Math.Sqrt(bias2)), (float)eps);   // √v̂ + ε
+        scratch.AssignBinary(BinaryOp.Div, m, scratch);
+        return scratch.AssignUnary(UnaryOp.Affine, scratch, (float)(1 / bias1));                     // m̂ / (√v̂ + ε)
+    }
+
+    /// <summary><c>average ← β·average + (1 − β)·x</c>, in place.</summary>
+    private static void MovingAverage(Tensor average, Tensor x, double beta)
+    {
+        average.AssignUnary(UnaryOp.Affine, average, (float)beta);
+        average.AssignBinary(BinaryOp.Add, average, x.Detach() * (float)(1 - beta));   // 1 − β in double, as PyTorch
     }
 }

@@ -1,4 +1,6 @@
 // AdamW: Adam with weight decay applied to θ directly instead of through the gradient.
+using DeepLearnKit.Backends;
+
 namespace DeepLearnKit.Optim;
 
 /// <summary>AdamW's options (PyTorch's defaults).</summary>
@@ -37,7 +39,8 @@ public sealed class AdamW : Optimizer
     protected override Tensor Update(Tensor parameter, Tensor grad, OptimizerOptions options, ParameterState state)
     {
         var o = (AdamWOptions)options;
-        var decayed = o.WeightDecay != 0 ? (float)(1 - o.LearningRate * o.WeightDecay) * parameter : parameter;
-        return decayed - (float)o.LearningRate * Adam.Direction(grad, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
+        var step = Adam.Direction(grad, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
+        if (o.WeightDecay != 0) parameter.AssignUnary(UnaryOp.Affine, parameter, (float)(1 - o.LearningRate * o.WeightDecay));
+        return parameter.AssignBinary(BinaryOp.Add, parameter, step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate));
     }
 }

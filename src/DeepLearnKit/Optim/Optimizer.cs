@@ -114,12 +114,16 @@ public abstract class Optimizer
                 if (p.Grad is not { } grad) continue;
                 if (!state.TryGetValue(p, out var s)) state[p] = s = new ParameterState();
                 s.Step++;
-                p.CopyFrom(Update(p, grad, group.Options, s));
+                var updated = Update(p, grad, group.Options, s);
+                if (!ReferenceEquals(updated, p)) p.CopyFrom(updated);
             }
         }
     }
 
-    /// <summary>The parameter's new value given its gradient, the group's options and its state (which it may update).</summary>
+    /// <summary>
+    /// The parameter's new value given its gradient, the group's options and its state (which it may update).
+    /// An optimizer may also write the parameter in place and return it.
+    /// </summary>
     protected abstract Tensor Update(Tensor parameter, Tensor grad, OptimizerOptions options, ParameterState state);
 
     /// <summary>Replaces state tensor <paramref name="name"/> of a parameter (state tensors are replaced, not mutated, so a chapter can keep old ones).</summary>

@@ -148,12 +148,21 @@ public sealed partial class Tensor
         var newStrides = Strides;
         newStrides[d] = strides[d] * step;
         var input = this;
-        return ViewOf("Slice", shape, newStrides, offset + start * strides[d], g =>
+        var view = new Tensor(storage, shape, newStrides, offset + start * strides[d]);
+        Autograd.Record(view, "Slice", [input], g =>
         {
             var full = ZerosLike(input);
             full.Slice(d, start, end, step).CopyFrom(g);
-            return full;
+            return [full];
         });
+        // Many slices of one tensor (an RNN's time steps, Chunk's gates) add their gradients into one
+        // buffer, instead of each building an input-sized tensor of zeros: backward stays linear in T.
+        view.GradFn?.SetAccumulateInto((g, buffer) =>
+        {
+            var part = buffer.Slice(d, start, end, step);
+            part.CopyFrom(part + g);
+        });
+        return view;
     }
 
     /// <summary>The sub-tensor at <paramref name="index"/> along <paramref name="dim"/>, that dim removed (a view).</summary>

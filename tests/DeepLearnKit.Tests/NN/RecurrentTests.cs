@@ -233,7 +233,7 @@ public class RecurrentTests
     [InlineData(Nonlinearity.Relu)]
     public void RNN_equals_its_cells_unrolled_over_two_layers(Nonlinearity nonlinearity)
     {
-        const int steps = 3, n = 2, ins = 2, hid = 4, layers = 2;
+        const int steps = 19, n = 2, ins = 2, hid = 4, layers = 2; // more steps than one input-projection block
         var rnn = new RNN(ins, hid, layers, nonlinearity);
         Fill(rnn, 60);
         var cells = Enumerable.Range(0, layers).Select(l => { var c = new RNNCell(l == 0 ? ins : hid, hid, nonlinearity: nonlinearity); CopyLayer(rnn, c, l); return c; }).ToArray();
@@ -250,7 +250,7 @@ public class RecurrentTests
     [Fact]
     public void Batch_first_gives_the_transposed_equivalent()
     {
-        const int steps = 4, n = 3, ins = 3, hid = 2;
+        const int steps = 11, n = 3, ins = 3, hid = 2;
         var timeMajor = new LSTM(ins, hid, numLayers: 2);
         var batchFirst = new LSTM(ins, hid, numLayers: 2, batchFirst: true);
         Fill(timeMajor, 70);

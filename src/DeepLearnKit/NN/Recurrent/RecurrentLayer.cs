@@ -74,6 +74,14 @@ public abstract class RecurrentLayer : Module
     /// <summary>The output sequence only (zero initial state), so the layer fits in a <see cref="Sequential"/>.</summary>
     public override Tensor Forward(Tensor input) => Run(input, null, null).Output;
 
+    /// <summary>
+    /// How many time steps share one input-projection GEMM. Not all T at once: the backward of each step's
+    /// <c>Select</c> is a zero tensor the size of the whole projection, so slicing T steps out of one
+    /// [T, N, G·H] tensor costs O(T²); blocks of 8 keep it linear while each GEMM still has 8·N rows
+    /// (measured: T = 128, N = 32, H = 256 LSTM backward 3–4× faster than one block).
+    /// </summary>
+    private const int StepsPerProjection = 8;
+
     /// <summary>True for LSTM, whose state is (h, c).</summary>
     private protected virtual bool HasCellState => false;
 
@@ -99,22 +107,26 @@ public abstract class RecurrentLayer : Module
         var hN = new Tensor[NumLayers];
         var cN = new Tensor?[NumLayers];
         var outputs = new Tensor[steps];
-        var layerInput = x;
+        Tensor[]? below = null; // layer l − 1's h_t (after dropout), each (N, H)
         for (int l = 0; l < NumLayers; l++)
         {
-            // The speed trick: the input's share of every gate, for all T steps in one GEMM.
-            var gi = CellInput.Project(layerInput, weightsIh[l], biasesIh[l]); // (T, N, G·H)
             var h = h0s.Select(0, l); // (N, H)
             var c = c0s?.Select(0, l);
-            for (int t = 0; t < steps; t++)
+            for (int start = 0; start < steps; start += StepsPerProjection)
             {
-                (h, c) = Step(gi.Select(0, t), h, c, weightsHh[l], biasesHh[l]);
-                outputs[t] = h;
+                int length = Math.Min(StepsPerProjection, steps - start);
+                var block = below is null ? x.Narrow(0, start, length) : Tensor.Stack(below[start..(start + length)], dim: 0); // (B, N, in)
+                // The speed trick: the input's share of every gate for B steps in one GEMM.
+                var gi = CellInput.Project(block, weightsIh[l], biasesIh[l]); // (B, N, G·H)
+                for (int t = 0; t < length; t++)
+                {
+                    (h, c) = Step(gi.Select(0, t), h, c, weightsHh[l], biasesHh[l]);
+                    outputs[start + t] = h;
+                }
             }
             hN[l] = h;
             cN[l] = c;
-            if (l == NumLayers - 1) break;
-            layerInput = Tensor.Stack(outputs, dim: 0).Dropout(Dropout, IsTraining); // (T, N, H)
+            if (l < NumLayers - 1) below = outputs.Select(o => o.Dropout(Dropout, IsTraining)).ToArray();
         }
 
         // The top layer's h_t stacked straight into the caller's layout, so the output is contiguous.
