@@ -173,6 +173,13 @@ public interface IBackend
     /// <summary>A zero-filled storage of <paramref name="length"/> floats.</summary>
     TensorStorage Allocate(int length);
 
+    /// <summary>
+    /// A storage of <paramref name="length"/> floats whose contents are undefined: for the output of a kernel
+    /// that overwrites every element. Skipping the zero fill matters for large outputs (a fresh, zeroed
+    /// 4 MB array costs more than a 512×512 GEMM's worth of arithmetic).
+    /// </summary>
+    TensorStorage AllocateUninitialized(int length);
+
     /// <summary>A storage holding a copy of <paramref name="data"/>.</summary>
     TensorStorage Upload(ReadOnlySpan<float> data);
 

@@ -43,7 +43,8 @@ public sealed partial class Tensor
     private static Tensor MatMulKernel(Tensor a, Tensor b, int[] batch, int m, int n, int k)
     {
         int batchCount = Shapes.Count(batch);
-        var result = Empty([batchCount, m, n], a.Device);
+        // The GEMM overwrites C (with k = 0 it writes zeros), so C needs no zero fill.
+        var result = Uninitialized([batchCount, m, n], a.Device);
         if (batchCount == 0 || m == 0 || n == 0) return result;
         var (sa, aOffset, aBatchStride, lda, transA) = GemmOperand(a, batch);
         var (sb, bOffset, bBatchStride, ldb, transB) = GemmOperand(b, batch);

@@ -33,6 +33,10 @@ public sealed partial class Tensor
     internal static Tensor Empty(int[] shape, Device device) =>
         new(device.Backend.Allocate(Shapes.Count(shape)), shape);
 
+    /// <summary>A new contiguous tensor whose elements are undefined: only for the output of a kernel that writes them all.</summary>
+    internal static Tensor Uninitialized(int[] shape, Device device) =>
+        new(device.Backend.AllocateUninitialized(Shapes.Count(shape)), shape);
+
     /// <summary>The size of each dimension (a copy).</summary>
     public int[] Shape => (int[])dims.Clone();
 
@@ -106,7 +110,7 @@ public sealed partial class Tensor
     public Tensor Contiguous()
     {
         if (IsContiguous) return this;
-        var result = Empty(Shape, Device);
+        var result = Uninitialized(Shape, Device);
         Backend.Copy(storage, Layout, result.storage, result.Layout);
         return Autograd.Record(result, "Contiguous", [this], g => [g]);
     }
@@ -114,7 +118,7 @@ public sealed partial class Tensor
     /// <summary>An independent copy with the same values (recorded for autograd).</summary>
     public Tensor Clone()
     {
-        var result = Empty(Shape, Device);
+        var result = Uninitialized(Shape, Device);
         Backend.Copy(storage, Layout, result.storage, result.Layout);
         return Autograd.Record(result, "Clone", [this], g => [g]);
     }

@@ -22,6 +22,9 @@ internal sealed partial class CpuBackend : IBackend
 
     public TensorStorage Allocate(int length) => new CpuStorage(length == 0 ? [] : new float[length]);
 
+    public TensorStorage AllocateUninitialized(int length) =>
+        new CpuStorage(length == 0 ? [] : GC.AllocateUninitializedArray<float>(length));
+
     public TensorStorage Upload(ReadOnlySpan<float> data) => new CpuStorage(data.ToArray());
 
     public void Download(TensorStorage source, Span<float> destination) => Data(source).AsSpan().CopyTo(destination);

@@ -125,6 +125,9 @@ internal sealed class IlgpuBackend : IBackend
         return storage;
     }
 
+    /// <inheritdoc/>
+    public TensorStorage AllocateUninitialized(int length) => NewStorage(length);
+
     public TensorStorage Upload(ReadOnlySpan<float> data)
     {
         var storage = NewStorage(data.Length);
