@@ -15,37 +15,13 @@ namespace DeepLearnKit.NN;
 /// named <c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> as PyTorch's. Note that the reset
 /// gate multiplies <c>W_hn h + b_hn</c>, bias included, as in PyTorch (and cuDNN).
 /// </summary>
-public sealed class GRUCell : Module
+public sealed class GRUCell : RecurrentCell
 {
     /// <summary>A cell from <paramref name="inputSize"/> to <paramref name="hiddenSize"/>.</summary>
     public GRUCell(int inputSize, int hiddenSize, bool bias = true)
+        : base(inputSize, hiddenSize, 3, bias)
     {
-        InputSize = inputSize;
-        HiddenSize = hiddenSize;
-        double k = 1 / Math.Sqrt(hiddenSize);
-        WeightIh = RegisterParameter("weight_ih", Init.Uniform([3 * hiddenSize, inputSize], -k, k));
-        WeightHh = RegisterParameter("weight_hh", Init.Uniform([3 * hiddenSize, hiddenSize], -k, k));
-        BiasIh = bias ? RegisterParameter("bias_ih", Init.Uniform([3 * hiddenSize], -k, k)) : null;
-        BiasHh = bias ? RegisterParameter("bias_hh", Init.Uniform([3 * hiddenSize], -k, k)) : null;
     }
-
-    /// <summary>Input size.</summary>
-    public int InputSize { get; }
-
-    /// <summary>Hidden size H.</summary>
-    public int HiddenSize { get; }
-
-    /// <summary>W_ih = [W_ir; W_iz; W_in], [3H, InputSize].</summary>
-    public Tensor WeightIh { get; }
-
-    /// <summary>W_hh = [W_hr; W_hz; W_hn], [3H, H].</summary>
-    public Tensor WeightHh { get; }
-
-    /// <summary>b_ih, [3H], or null.</summary>
-    public Tensor? BiasIh { get; }
-
-    /// <summary>b_hh, [3H], or null.</summary>
-    public Tensor? BiasHh { get; }
 
     /// <summary>h' for input x [N, in] (or [in]) and state <paramref name="hx"/> [N, H] (null: zeros).</summary>
     public Tensor Forward(Tensor input, Tensor? hx)

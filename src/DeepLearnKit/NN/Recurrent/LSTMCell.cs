@@ -16,37 +16,13 @@ namespace DeepLearnKit.NN;
 /// i, f, g, o: W_ih = [W_ii; W_if; W_ig; W_io] [4H, in], W_hh [4H, H], b_ih and b_hh [4H], all drawn from
 /// U(−1/√H, 1/√H) and named <c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>, <c>bias_hh</c> as PyTorch's.
 /// </summary>
-public sealed class LSTMCell : Module
+public sealed class LSTMCell : RecurrentCell
 {
     /// <summary>A cell from <paramref name="inputSize"/> to <paramref name="hiddenSize"/>.</summary>
     public LSTMCell(int inputSize, int hiddenSize, bool bias = true)
+        : base(inputSize, hiddenSize, 4, bias)
     {
-        InputSize = inputSize;
-        HiddenSize = hiddenSize;
-        double k = 1 / Math.Sqrt(hiddenSize);
-        WeightIh = RegisterParameter("weight_ih", Init.Uniform([4 * hiddenSize, inputSize], -k, k));
-        WeightHh = RegisterParameter("weight_hh", Init.Uniform([4 * hiddenSize, hiddenSize], -k, k));
-        BiasIh = bias ? RegisterParameter("bias_ih", Init.Uniform([4 * hiddenSize], -k, k)) : null;
-        BiasHh = bias ? RegisterParameter("bias_hh", Init.Uniform([4 * hiddenSize], -k, k)) : null;
     }
-
-    /// <summary>Input size.</summary>
-    public int InputSize { get; }
-
-    /// <summary>Hidden size H.</summary>
-    public int HiddenSize { get; }
-
-    /// <summary>W_ih = [W_ii; W_if; W_ig; W_io], [4H, InputSize].</summary>
-    public Tensor WeightIh { get; }
-
-    /// <summary>W_hh = [W_hi; W_hf; W_hg; W_ho], [4H, H].</summary>
-    public Tensor WeightHh { get; }
-
-    /// <summary>b_ih, [4H], or null.</summary>
-    public Tensor? BiasIh { get; }
-
-    /// <summary>b_hh, [4H], or null.</summary>
-    public Tensor? BiasHh { get; }
 
     /// <summary>(h', c') for input x [N, in] (or [in]) and <paramref name="state"/> (h, c), each [N, H] (null: zeros).</summary>
     public (Tensor H, Tensor C) Forward(Tensor input, (Tensor H, Tensor C)? state)

@@ -11,42 +11,18 @@ namespace DeepLearnKit.NN;
 /// all drawn from U(−1/√H, 1/√H). Parameters are named <c>weight_ih</c>, <c>weight_hh</c>, <c>bias_ih</c>,
 /// <c>bias_hh</c>, as PyTorch's, so state dicts carry over.
 /// </summary>
-public sealed class RNNCell : Module
+public sealed class RNNCell : RecurrentCell
 {
     /// <summary>A cell from <paramref name="inputSize"/> to <paramref name="hiddenSize"/>; <paramref name="nonlinearity"/> is Tanh or Relu.</summary>
     public RNNCell(int inputSize, int hiddenSize, bool bias = true, Nonlinearity nonlinearity = Nonlinearity.Tanh)
+        : base(inputSize, hiddenSize, 1, bias)
     {
         CheckNonlinearity("RNNCell", nonlinearity);
-        InputSize = inputSize;
-        HiddenSize = hiddenSize;
         Nonlinearity = nonlinearity;
-        double k = 1 / Math.Sqrt(hiddenSize);
-        WeightIh = RegisterParameter("weight_ih", Init.Uniform([hiddenSize, inputSize], -k, k));
-        WeightHh = RegisterParameter("weight_hh", Init.Uniform([hiddenSize, hiddenSize], -k, k));
-        BiasIh = bias ? RegisterParameter("bias_ih", Init.Uniform([hiddenSize], -k, k)) : null;
-        BiasHh = bias ? RegisterParameter("bias_hh", Init.Uniform([hiddenSize], -k, k)) : null;
     }
-
-    /// <summary>Input size.</summary>
-    public int InputSize { get; }
-
-    /// <summary>Hidden size H.</summary>
-    public int HiddenSize { get; }
 
     /// <summary>Tanh (the default) or Relu.</summary>
     public Nonlinearity Nonlinearity { get; }
-
-    /// <summary>W_ih, [H, InputSize].</summary>
-    public Tensor WeightIh { get; }
-
-    /// <summary>W_hh, [H, H].</summary>
-    public Tensor WeightHh { get; }
-
-    /// <summary>b_ih, [H], or null.</summary>
-    public Tensor? BiasIh { get; }
-
-    /// <summary>b_hh, [H], or null.</summary>
-    public Tensor? BiasHh { get; }
 
     /// <summary>h' for input x [N, in] (or [in]) and state <paramref name="hx"/> [N, H] (null: zeros).</summary>
     public Tensor Forward(Tensor input, Tensor? hx)
