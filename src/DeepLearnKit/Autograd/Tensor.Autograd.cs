@@ -93,6 +93,9 @@ public sealed partial class Tensor
         {
             var node = order[i];
             if (!grads.Remove(node, out var g)) continue;
+            // g may now be handed on unchanged (Add's backward passes it to both inputs), so it is no
+            // longer a private buffer that a slice may add into in place.
+            owned.Remove(g);
             if (node.GradFn is null || node.retainsGrad)
                 node.Grad = node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g;
             if (node.GradFn is not { } fn) continue;

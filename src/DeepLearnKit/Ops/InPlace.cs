@@ -24,10 +24,13 @@ public sealed partial class Tensor
         return this;
     }
 
+    /// <summary>True when this tensor is row-major from element 0 of a storage of exactly its size: it can be written in place.</summary>
+    internal bool OwnsContiguousStorage => IsContiguous && offset == 0 && storage.Length == NumEl;
+
     private void CheckAssignable(string op, Tensor a, Tensor b)
     {
         CheckInPlace(op);
-        if (!IsContiguous || offset != 0 || storage.Length != NumEl)
+        if (!OwnsContiguousStorage)
             throw new InvalidOperationException($"{op}: the destination must own its contiguous storage (shape {Shapes.Format(dims)}).");
         CheckSameDevice(op, this, a);
         CheckSameDevice(op, this, b);

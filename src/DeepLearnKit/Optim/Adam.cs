@@ -50,7 +50,9 @@ public sealed class Adam : Optimizer
         var o = (AdamOptions)options;
         var g = o.WeightDecay != 0 ? grad + (float)o.WeightDecay * parameter : grad;
         var step = Direction(g, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
-        return parameter.AssignBinary(BinaryOp.Add, parameter, step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate));
+        step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate);
+        // A parameter that is a view (e.g. a transposed leaf) gets a new value that Step copies in.
+        return parameter.OwnsContiguousStorage ? parameter.AssignBinary(BinaryOp.Add, parameter, step) : parameter + step;
     }
 
     /// <summary>

@@ -40,7 +40,10 @@ public sealed class AdamW : Optimizer
     {
         var o = (AdamWOptions)options;
         var step = Adam.Direction(grad, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
-        if (o.WeightDecay != 0) parameter.AssignUnary(UnaryOp.Affine, parameter, (float)(1 - o.LearningRate * o.WeightDecay));
-        return parameter.AssignBinary(BinaryOp.Add, parameter, step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate));
+        step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate);
+        float decay = (float)(1 - o.LearningRate * o.WeightDecay);
+        if (!parameter.OwnsContiguousStorage) return decay * parameter + step;   // a view: Step copies the new value in
+        if (o.WeightDecay != 0) parameter.AssignUnary(UnaryOp.Affine, parameter, decay);
+        return parameter.AssignBinary(BinaryOp.Add, parameter, step);
     }
 }

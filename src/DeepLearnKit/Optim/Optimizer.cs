@@ -36,7 +36,10 @@ public sealed class ParameterState
     /// <summary>Updates applied to this parameter so far.</summary>
     public int Step { get; internal set; }
 
-    /// <summary>The named state tensors, with PyTorch's names (<c>momentum_buffer</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, …).</summary>
+    /// <summary>
+    /// The named state tensors, with PyTorch's names (<c>momentum_buffer</c>, <c>exp_avg</c>, <c>exp_avg_sq</c>, …).
+    /// Adam and AdamW update theirs in place: <c>Clone()</c> one to keep its value at this step.
+    /// </summary>
     public Dictionary<string, Tensor> Tensors { get; } = [];
 
     /// <summary>The state tensor <paramref name="name"/>, created as zeros like <paramref name="like"/> on first use.</summary>
@@ -126,7 +129,11 @@ public abstract class Optimizer
     /// </summary>
     protected abstract Tensor Update(Tensor parameter, Tensor grad, OptimizerOptions options, ParameterState state);
 
-    /// <summary>Replaces state tensor <paramref name="name"/> of a parameter (state tensors are replaced, not mutated, so a chapter can keep old ones).</summary>
+    /// <summary>
+    /// Replaces state tensor <paramref name="name"/> of a parameter. Most optimizers replace their state
+    /// tensors each step; Adam and AdamW update their moments in place (a step over a large layer would
+    /// otherwise allocate a dozen layer-sized tensors), so a chapter that keeps a history of them stores <c>Clone()</c>s.
+    /// </summary>
     protected static Tensor Keep(ParameterState state, string name, Tensor value)
     {
         state.Tensors[name] = value;

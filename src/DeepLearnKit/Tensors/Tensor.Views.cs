@@ -132,7 +132,12 @@ public sealed partial class Tensor
     public Tensor ExpandAs(Tensor other) => Expand(other.dims);
 
     /// <summary>Elements <paramref name="start"/> ≤ i &lt; start + length along <paramref name="dim"/> (a view).</summary>
-    public Tensor Narrow(int dim, int start, int length) => Slice(dim, start, start + length, 1);
+    public Tensor Narrow(int dim, int start, int length)
+    {
+        int d = Shapes.NormalizeDim("Narrow", dim, Rank);
+        if (start < 0) start += dims[d];
+        return Slice(d, start, start + length, 1);
+    }
 
     /// <summary>Every <paramref name="step"/>-th element from <paramref name="start"/> up to <paramref name="end"/> along <paramref name="dim"/> (a view).</summary>
     public Tensor Slice(int dim, int start, int end, int step = 1)
