@@ -139,15 +139,6 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: input {Shapes.Format(input.dims)} padded by ({w.PadH}, {w.PadW}) is {w.Height + 2 * w.PadH}×{w.Width + 2 * w.PadW}, smaller than the {spanH}×{spanW} window (kernel {w.KernelH}×{w.KernelW}, dilation ({w.DilationH}, {w.DilationW})).");
     }
 
-    /// <summary>This tensor if it is contiguous from element 0 of its storage, else a packed copy (not recorded): what the NCHW kernels read.</summary>
-    internal Tensor Packed()
-    {
-        if (IsContiguous && offset == 0) return this;
-        var copy = Empty(Shape, Device);
-        Backend.Copy(storage, Layout, copy.storage, copy.Layout);
-        return copy;
-    }
-
     // The three kernels below take packed tensors and record nothing; the ops above wire them into autograd.
 
     /// <summary>Conv2d's forward: for each image n and group g, <c>Y[n]_g = W_g · im2col(x[n])_g</c> ([K/G, CK] · [CK, L]).</summary>

@@ -24,9 +24,6 @@ public sealed partial class Tensor
         return this;
     }
 
-    /// <summary>True when this tensor is row-major from element 0 of a storage of exactly its size: it can be written in place.</summary>
-    internal bool OwnsContiguousStorage => IsContiguous && offset == 0 && storage.Length == NumEl;
-
     private void CheckAssignable(string op, Tensor a, Tensor b)
     {
         CheckInPlace(op);

@@ -64,8 +64,7 @@ public sealed partial class Tensor
         if (index.Rank != 1)
             throw new ArgumentException($"IndexSelect: the index must be 1-D, got shape {Shapes.Format(index.dims)}.");
         var idx = CheckIndices("IndexSelect", index, dims[d]);
-        var x = Contiguous();
-        if (x.offset != 0 || x.storage.Length != x.NumEl) x = x.Clone();
+        var x = Packed();
         int outer = Shapes.Count(dims[..d]), inner = Shapes.Count(dims[(d + 1)..]);
         var shape = Shape;
         shape[d] = idx.NumEl;
@@ -75,9 +74,7 @@ public sealed partial class Tensor
         return Autograd.Record(result, "IndexSelect", [input], g =>
         {
             var grad = ZerosLike(input);
-            var gc = g.Contiguous();
-            if (gc.offset != 0 || gc.storage.Length != gc.NumEl) gc = gc.Clone();
-            grad.Backend.IndexAdd(gc.storage, outer, input.dims[d], inner, idx.storage, idx.NumEl, grad.storage);
+            grad.Backend.IndexAdd(g.Packed().storage, outer, input.dims[d], inner, idx.storage, idx.NumEl, grad.storage);
             return [grad];
         });
     }
@@ -118,6 +115,6 @@ public sealed partial class Tensor
         foreach (float v in values)
             if (v != MathF.Floor(v) || v < 0 || v >= size)
                 throw new ArgumentOutOfRangeException(nameof(index), $"{op}: index {v} is out of range for a dimension of size {size}.");
-        return index.Contiguous() is { offset: 0 } c && c.storage.Length == c.NumEl ? c.Detach() : index.Clone().Detach();
+        return index.Packed().Detach();
     }
 }

@@ -8,13 +8,12 @@ public sealed partial class Tensor
     /// <summary>Reduces one axis with a backend kernel: the tensor is viewed as [outer, axis, inner].</summary>
     private Tensor ReduceAxis(ReduceOp op, int axis, bool keepDim)
     {
-        var x = Contiguous();
+        var x = Packed();
         int outer = Shapes.Count(dims[..axis]), size = dims[axis], inner = Shapes.Count(dims[(axis + 1)..]);
         if (size == 0 && op != ReduceOp.Sum)
             throw new ArgumentException($"{op}: cannot reduce an empty dimension {axis} of shape {Shapes.Format(dims)}.");
         var shape = ReducedShape([axis], keepDim);
         var result = Empty(shape, Device);
-        if (x.offset != 0 || x.storage.Length != x.NumEl) x = x.Clone();
         if (size > 0) Backend.Reduce(op, x.storage, outer, size, inner, result.storage);
         return result;
     }
@@ -107,8 +106,7 @@ public sealed partial class Tensor
         if (dim is null) return Reshape(1, NumEl).ArgReduce(max, 1, keepDim: false).Reshape();
         int axis = Shapes.NormalizeDim(op, dim.Value, Math.Max(Rank, 1));
         if (IsZeroDim) return Scalar(0).To(Device);
-        var x = Contiguous();
-        if (x.offset != 0 || x.storage.Length != x.NumEl) x = x.Clone();
+        var x = Packed();
         var result = Empty(ReducedShape([axis], keepDim), Device);
         Backend.ArgReduce(max, x.storage, Shapes.Count(dims[..axis]), dims[axis], Shapes.Count(dims[(axis + 1)..]), result.storage);
         return result;

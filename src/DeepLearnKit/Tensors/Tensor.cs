@@ -83,8 +83,7 @@ public sealed partial class Tensor
         if (result.Length == 0) return result;
         // Download copies a whole storage, so a view that does not span its storage exactly (a slice, even
         // a contiguous one, or a strided view) is first copied into one of its own.
-        var source = IsContiguous && offset == 0 && storage.Length == result.Length ? this : Detach().Clone();
-        Backend.Download(source.storage, result);
+        Backend.Download(Packed().storage, result);
         return result;
     }
 
@@ -115,6 +114,21 @@ public sealed partial class Tensor
         return Autograd.Record(result, "Contiguous", [this], g => [g]);
     }
 
+    /// <summary>True when this tensor is row-major from element 0 of a storage of exactly its size: it can be downloaded whole or written in place.</summary>
+    internal bool OwnsContiguousStorage => IsContiguous && offset == 0 && storage.Length == NumEl;
+
+    /// <summary>
+    /// This tensor if it owns its contiguous storage, else a packed copy (not recorded): what kernels that read a
+    /// whole storage, or [outer, axis, inner] and NCHW blocks from element 0, take.
+    /// </summary>
+    internal Tensor Packed()
+    {
+        if (OwnsContiguousStorage) return this;
+        var copy = Uninitialized(Shape, Device);
+        Backend.Copy(storage, Layout, copy.storage, copy.Layout);
+        return copy;
+    }
+
     /// <summary>An independent copy with the same values (recorded for autograd).</summary>
     public Tensor Clone()
     {
@@ -130,7 +144,7 @@ public sealed partial class Tensor
     internal void MoveStorageTo(Device device)
     {
         if (device == Device) return;
-        if (!IsLeaf || !IsContiguous || offset != 0 || storage.Length != NumEl)
+        if (!IsLeaf || !OwnsContiguousStorage)
             throw new InvalidOperationException($"MoveStorageTo: only a contiguous leaf tensor that owns its storage can move in place (shape {Shapes.Format(dims)}).");
         storage = device.Backend.Upload(ToArray());
         Grad = null;
