@@ -19,10 +19,12 @@ public static class Trainer
     /// [N, C], class-id targets [N]); pass an empty list for none. Cancelling <paramref name="cancellationToken"/> or a
     /// callback's <see cref="TrainingContext.RequestStop"/> ends the run after the current step, without an exception;
     /// <see cref="History.Cancelled"/> / <see cref="History.StopReason"/> say so. The model's train/eval mode is restored.
+    /// With <paramref name="live"/> and a <see cref="Display.DisplaySurface.Current"/> installed (in a notebook), the
+    /// history is shown when training starts and redrawn in place as it runs (<see cref="LiveDisplay"/>).
     /// </summary>
     public static History Fit(this Module model, IEnumerable<Batch> train, Func<Tensor, Tensor, Tensor> loss, Optimizer optimizer,
         int epochs = 1, IEnumerable<Batch>? validation = null, IReadOnlyList<ICallback>? callbacks = null,
-        IReadOnlyList<IMetric>? metrics = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<IMetric>? metrics = null, CancellationToken cancellationToken = default, bool live = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -33,6 +35,8 @@ public static class Trainer
         var context = new TrainingContext(model, optimizer, epochs, CountOf(train));
         var history = context.History;
         callbacks ??= [];
+        if (live && Display.DisplaySurface.Current is not null && !callbacks.OfType<LiveDisplay>().Any())
+            callbacks = [.. callbacks, new LiveDisplay()];
         var clock = Stopwatch.StartNew();
         bool wasTraining = model.IsTraining;
         int globalStep = 0;
