@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # dataset-fashion-mnist: the real data the learning tests train on; wamerican: the word list of the
-# character corpus.
-required=(dataset-fashion-mnist wamerican "$@")
+# character corpus; python3-nbformat: the tests validate the notebooks dlk writes with Jupyter's own validator;
+# npm: front-end assets built into the tools (KaTeX).
+required=(dataset-fashion-mnist wamerican python3-nbformat npm "$@")
 packages=()
 for p in "${required[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
@@ -17,5 +18,8 @@ if [ ${#packages[@]} -gt 0 ]; then
     $sudo_cmd apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
+
+# Front-end assets, pinned by each package-lock.json, installed into node_modules (never committed).
+(cd src/Cli && npm ci --no-audit --no-fund --loglevel=error)
 
 dotnet restore DeepLearnKit.sln

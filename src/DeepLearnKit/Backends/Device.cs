@@ -41,6 +41,12 @@ public sealed class Device
     /// <summary>ILGPU's CPU accelerator: runs the GPU kernels on the host, so GPU code can be tested anywhere.</summary>
     public static Device GpuSimulator => IlgpuBackend.CpuSimulator.Device;
 
+    /// <summary>
+    /// Every accelerator ILGPU finds on this machine, as <c>Type 'name'</c>: <c>Cuda '…'</c> or <c>OpenCL '…'</c> entries
+    /// mean <see cref="Gpu"/> is available; ILGPU's own <c>CPU</c> accelerator is always listed.
+    /// </summary>
+    public static IReadOnlyList<string> Accelerators => IlgpuBackend.AcceleratorNames;
+
     /// <summary>CPU or GPU.</summary>
     public DeviceKind Kind { get; }
 

@@ -103,9 +103,19 @@ public sealed class MnistFamily
             return Find(folder, images, labels) ?? throw new FileNotFoundException(
                 $"{Name}: folder '{folder}' does not hold {images}[.gz] and {labels}[.gz].", Path.Combine(folder, images));
         }
+        return TryLocate(train) ?? (FindOrDownload(images), FindOrDownload(labels));
+    }
+
+    /// <summary>
+    /// The paths of a split's files in the first search folder (<c>DLK_DATA</c>, the package folder, the cache) that holds
+    /// both, or null; never downloads. <c>dlk doctor</c> uses it to say where the data comes from.
+    /// </summary>
+    public (string Images, string Labels)? TryLocate(bool train = true)
+    {
+        var (images, labels) = FileNames(train);
         foreach (string candidate in SearchFolders())
             if (Find(candidate, images, labels) is { } found) return found;
-        return (FindOrDownload(images), FindOrDownload(labels));
+        return null;
     }
 
     private IEnumerable<string> SearchFolders()

@@ -85,6 +85,9 @@ internal sealed class IlgpuBackend : IBackend
     /// <summary>The backend on ILGPU's CPU accelerator: the GPU kernels, run on the host (for tests).</summary>
     public static IlgpuBackend CpuSimulator => cpuSimulator.Value;
 
+    /// <summary>Every accelerator ILGPU finds on this machine, as <c>Type 'name'</c> (its CPU accelerator is always one).</summary>
+    public static IReadOnlyList<string> AcceleratorNames => context.Value.Devices.Select(d => $"{d.AcceleratorType} '{d.Name}'").ToList();
+
     /// <summary>True when ILGPU finds a CUDA device on this machine.</summary>
     public static bool HasCuda => context.Value.GetCudaDevices().Count > 0;
 
@@ -104,7 +107,7 @@ internal sealed class IlgpuBackend : IBackend
             if (cl.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU)
                 return new IlgpuBackend(cl.CreateAccelerator(ctx), $"opencl ({cl.Name})");
         }
-        string found = string.Join(", ", ctx.Devices.Select(d => $"{d.AcceleratorType} '{d.Name}'"));
+        string found = string.Join(", ", AcceleratorNames);
         throw new InvalidOperationException(
             $"No GPU found: ILGPU sees no CUDA device and no OpenCL GPU (it found: {found}). " +
             "Use Device.Cpu to compute on the host, or Device.GpuSimulator to run the GPU kernels on the CPU for testing.");

@@ -1,0 +1,21 @@
+// `dlk export NOTEBOOK --to cs [-o FILE]`.
+using DeepLearnKit.Cli.Export;
+using DeepLearnKit.Cli.Notebooks;
+
+namespace DeepLearnKit.Cli.Commands;
+
+/// <summary>Writes a notebook as a C# file-based app.</summary>
+public static class ExportCommand
+{
+    /// <summary>Exports <paramref name="notebookPath"/> to <paramref name="outputPath"/> (default: the same name with .cs beside it).</summary>
+    public static int Run(string notebookPath, string? outputPath, TextWriter console)
+    {
+        var notebook = Notebook.Load(notebookPath);
+        outputPath ??= Path.ChangeExtension(notebookPath, ".cs");
+        string notebookFolder = Path.GetDirectoryName(Path.GetFullPath(notebookPath))!;
+        string outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
+        AtomicFile.WriteAllText(outputPath, FileAppExporter.Export(notebook, notebookFolder, outputFolder));
+        console.WriteLine($"{notebookPath} -> {outputPath} (run it with: dotnet run {outputPath})");
+        return 0;
+    }
+}

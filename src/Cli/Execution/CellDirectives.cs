@@ -1,0 +1,57 @@
+// The kernel's directives in a C# cell, taken out of the code before it is compiled: a leading "#!csharp" cell magic,
+// `#i "nuget: <source>"` (add a package source) and `#r "nuget: Id, Version"` (reference a package).
+// `#r "path.dll"` stays in the code: Roslyn scripting resolves it.
+using System.Text.RegularExpressions;
+
+namespace DeepLearnKit.Cli.Execution;
+
+/// <summary>A cell's code with its package directives taken out (each replaced by an empty line, keeping line numbers).</summary>
+internal sealed partial record CellDirectives(string Code, IReadOnlyList<PackageRequest> Packages, IReadOnlyList<string> Sources)
+{
+    private static readonly HashSet<string> CSharpMagics = new(StringComparer.OrdinalIgnoreCase) { "#!csharp", "#!c#", "#!cs" };
+
+    [GeneratedRegex("""^\s*#r\s+"nuget:\s*(?<id>[^,"\s]+)\s*(,\s*(?<version>[^"\s]+)\s*)?"\s*$""")]
+    private static partial Regex PackageDirective();
+
+    [GeneratedRegex("""^\s*#i\s+"nuget:\s*(?<source>[^"]+?)\s*"\s*$""")]
+    private static partial Regex SourceDirective();
+
+    /// <summary>
+    /// Reads the directives of <paramref name="source"/>. Relative package sources are made absolute against
+    /// <paramref name="baseDirectory"/> (the notebook's folder, as in the kernel). A cell for another kernel
+    /// (<c>#!fsharp</c>, …) or a magic command dlk does not run gives <see cref="NotSupportedException"/>.
+    /// </summary>
+    public static CellDirectives Parse(string source, string baseDirectory)
+    {
+        var lines = source.Replace("\r\n", "\n").Split('\n');
+        var packages = new List<PackageRequest>();
+        var sources = new List<string>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i];
+            string trimmed = line.Trim();
+            if (trimmed.StartsWith("#!", StringComparison.Ordinal))
+            {
+                if (!CSharpMagics.Contains(trimmed))
+                    throw new NotSupportedException($"'{trimmed}' (line {i + 1}): dlk runs C# cells; this magic command or kernel is not supported.");
+                lines[i] = "";
+            }
+            else if (PackageDirective().Match(line) is { Success: true } package)
+            {
+                packages.Add(new PackageRequest(package.Groups["id"].Value, package.Groups["version"].Success ? package.Groups["version"].Value : null));
+                lines[i] = "";
+            }
+            else if (SourceDirective().Match(line) is { Success: true } feed)
+            {
+                string value = feed.Groups["source"].Value;
+                sources.Add(Uri.TryCreate(value, UriKind.Absolute, out var uri) && !uri.IsFile ? value : Path.GetFullPath(value, baseDirectory));
+                lines[i] = "";
+            }
+            else if (trimmed.StartsWith("#r \"nuget:", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Line {i + 1}: '{trimmed}' is not a package reference; write #r \"nuget: Id, Version\".");
+            }
+        }
+        return new CellDirectives(string.Join('\n', lines), packages, sources);
+    }
+}

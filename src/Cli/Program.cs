@@ -1,0 +1,114 @@
+// dlk: run the chapter notebooks headless, build the HTML book, export a chapter as a C# file, check the machine.
+using DeepLearnKit.Cli.Commands;
+using DeepLearnKit.Cli.Execution;
+using DeepLearnKit.Cli.Notebooks;
+
+namespace DeepLearnKit.Cli;
+
+/// <summary>The command line: <c>dlk run|book|export|doctor</c>.</summary>
+public static class Program
+{
+    private const string Usage = """
+        dlk: DeepLearnKit's notebook tool
+
+          dlk run NOTEBOOK... [-o DIR] [--timeout SECONDS] [--continue-on-error]
+              Execute .ipynb/.dib notebooks top to bottom (C# kernel semantics) and write each executed .ipynb into DIR,
+              or in place. Exit code 1 if a cell failed.
+          dlk book NOTEBOOK_DIR -o SITE_DIR [--timeout SECONDS] [--continue-on-error]
+              Run every notebook in NOTEBOOK_DIR and write an offline HTML book (index + one page per chapter).
+          dlk export NOTEBOOK --to cs [-o FILE]
+              Write the notebook as a C# file-based app that `dotnet run FILE` executes.
+          dlk doctor
+              Show what this machine offers: cores, SIMD, ILGPU accelerators, data sets.
+
+        Options: --timeout SECONDS per cell (default 600); Ctrl-C stops after writing what ran.
+        """;
+
+    /// <summary>Entry point.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            Console.Error.WriteLine("Stopping: the running cell is abandoned and what ran is written.");
+            cancel.Cancel();
+        };
+        try
+        {
+            return await RunAsync(args, Console.Out, Console.Error, cancel.Token);
+        }
+        catch (Exception e) when (e is CommandLineException or NotebookFormatException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine($"dlk: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>Runs the command <paramref name="args"/> name, writing results to <paramref name="output"/> and progress to <paramref name="progress"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            output.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to"], flags: ["--continue-on-error"]);
+        var runOptions = new RunOptions(
+            TimeSpan.FromSeconds(parsed.Number("--timeout") ?? 600),
+            parsed.Flags.Contains("--continue-on-error"),
+            progress);
+        string? outputPath = parsed.Value("-o") ?? parsed.Value("--output");
+        switch (args[0])
+        {
+            case "run":
+                if (parsed.Positional.Count == 0) throw new CommandLineException("run: name at least one notebook.");
+                foreach (string p in parsed.Positional) if (!File.Exists(p)) throw new FileNotFoundException($"run: notebook '{p}' does not exist.", p);
+                return await RunCommand.RunAsync(parsed.Positional, outputPath, runOptions, output, cancellationToken);
+            case "book":
+                if (parsed.Positional.Count != 1 || outputPath is null) throw new CommandLineException("book: usage is dlk book NOTEBOOK_DIR -o SITE_DIR.");
+                return await BookCommand.RunAsync(parsed.Positional[0], outputPath, runOptions, output, cancellationToken);
+            case "export":
+                if (parsed.Positional.Count != 1) throw new CommandLineException("export: name one notebook.");
+                if (parsed.Value("--to") is not "cs") throw new CommandLineException("export: the only target is --to cs.");
+                return ExportCommand.Run(parsed.Positional[0], outputPath, output);
+            case "doctor":
+                return DoctorCommand.Run(output);
+            default:
+                throw new CommandLineException($"unknown command '{args[0]}'. Run dlk --help.");
+        }
+    }
+}
+
+/// <summary>A command line that cannot be understood; the message says why.</summary>
+public sealed class CommandLineException(string message) : Exception(message);
+
+/// <summary>Positional arguments, options with values, and flags.</summary>
+internal sealed record CommandLine(IReadOnlyList<string> Positional, IReadOnlyDictionary<string, string> Values, IReadOnlySet<string> Flags)
+{
+    public static CommandLine Parse(string[] args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
+    {
+        var positional = new List<string>();
+        var values = new Dictionary<string, string>();
+        var set = new HashSet<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (valueOptions.Contains(a))
+            {
+                if (i + 1 >= args.Length) throw new CommandLineException($"{a} needs a value.");
+                values[a] = args[++i];
+            }
+            else if (flags.Contains(a)) set.Add(a);
+            else if (a.StartsWith('-')) throw new CommandLineException($"unknown option '{a}'. Run dlk --help.");
+            else positional.Add(a);
+        }
+        return new CommandLine(positional, values, set);
+    }
+
+    public string? Value(string name) => Values.GetValueOrDefault(name);
+
+    public double? Number(string name) => Value(name) is not { } text ? null
+        : double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 ? v
+        : throw new CommandLineException($"{name} needs a positive number, got '{text}'.");
+}
