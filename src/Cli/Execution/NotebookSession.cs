@@ -81,7 +81,7 @@ public sealed class NotebookSession
     /// Runs one C# cell and returns its outputs. <paramref name="timeout"/> bounds its run time (null: none); on timeout
     /// or cancellation the outputs end with an error saying so and <see cref="CanRun"/> turns false. Console output
     /// written while the cell runs becomes stream outputs; <paramref name="outputs"/>, when given, receives the outputs
-    /// as they appear (for progress).
+    /// as they appear (for progress). The process's current directory is set to <see cref="WorkingDirectory"/>.
     /// </summary>
     public async Task<CellRun> RunAsync(string source, TimeSpan? timeout = null, CancellationToken cancellationToken = default, OutputList? outputs = null)
     {
@@ -90,26 +90,41 @@ public sealed class NotebookSession
         currentOutputs = outputs;
         int count = ++executionCount;
         var clock = Stopwatch.StartNew();
+        // Relative paths in a cell start at the notebook's folder, as in the kernel; the process runs one cell at a time.
+        Environment.CurrentDirectory = WorkingDirectory;
         var work = Task.Run(async () =>
         {
             using var _ = ConsoleCapture.Into(outputs);
-            return await ExecuteAsync(source, outputs, count, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await ExecuteAsync(source, outputs, count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return CellStatus.Cancelled;
+            }
         }, CancellationToken.None);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var limit = Task.Delay(timeout ?? Timeout.InfiniteTimeSpan, stop.Token);
         var first = await Task.WhenAny(work, limit).ConfigureAwait(false);
+        CellStatus ended;
         if (first == work)
         {
             await stop.CancelAsync().ConfigureAwait(false);
             var status = await work.ConfigureAwait(false);
-            return new CellRun(outputs.Snapshot(), status, count, clock.Elapsed);
+            if (status != CellStatus.Cancelled) return new CellRun(outputs.Snapshot(), status, count, clock.Elapsed);
+            ended = CellStatus.Cancelled;
+        }
+        else
+        {
+            ended = cancellationToken.IsCancellationRequested ? CellStatus.Cancelled : CellStatus.TimedOut;
         }
 
         CanRun = false;
-        var (ended, message) = cancellationToken.IsCancellationRequested
-            ? (CellStatus.Cancelled, $"The cell was cancelled after {clock.Elapsed.TotalSeconds:0.0} s.")
-            : (CellStatus.TimedOut, $"The cell did not finish within its time limit of {timeout!.Value.TotalSeconds:0.#} s.");
+        string message = ended == CellStatus.Cancelled
+            ? $"The cell was cancelled after {clock.Elapsed.TotalSeconds:0.0} s."
+            : $"The cell did not finish within its time limit of {timeout!.Value.TotalSeconds:0.#} s.";
         outputs.Add(new ErrorOutput(ended.ToString(), message, [message]));
         return new CellRun(outputs.Snapshot(), ended, count, clock.Elapsed);
     }

@@ -4,6 +4,7 @@ using DeepLearnKit.Cli.Execution;
 
 namespace DeepLearnKit.Cli.Tests.Execution;
 
+[Collection(SessionCollection.Name)]
 public class NotebookSessionTests
 {
     private static string Plain(CellOutput output) => Assert.IsType<DisplayOutput>(output).Data["text/plain"];
