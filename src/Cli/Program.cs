@@ -53,12 +53,13 @@ public static class Program
             output.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
         }
+        // Paths are made absolute first: running a notebook moves the current directory to the notebook's folder.
         var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to"], flags: ["--continue-on-error"]);
         var runOptions = new RunOptions(
             TimeSpan.FromSeconds(parsed.Number("--timeout") ?? 600),
             parsed.Flags.Contains("--continue-on-error"),
             progress);
-        string? outputPath = parsed.Value("-o") ?? parsed.Value("--output");
+        string? outputPath = (parsed.Value("-o") ?? parsed.Value("--output")) is { } o ? Path.GetFullPath(o) : null;
         switch (args[0])
         {
             case "run":
@@ -86,6 +87,7 @@ public sealed class CommandLineException(string message) : Exception(message);
 /// <summary>Positional arguments, options with values, and flags.</summary>
 internal sealed record CommandLine(IReadOnlyList<string> Positional, IReadOnlyDictionary<string, string> Values, IReadOnlySet<string> Flags)
 {
+    /// <summary>Splits <paramref name="args"/>; positional arguments (files, folders) come back as absolute paths.</summary>
     public static CommandLine Parse(string[] args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flags)
     {
         var positional = new List<string>();
@@ -103,7 +105,7 @@ internal sealed record CommandLine(IReadOnlyList<string> Positional, IReadOnlyDi
             else if (a.StartsWith('-')) throw new CommandLineException($"unknown option '{a}'. Run dlk --help.");
             else positional.Add(a);
         }
-        return new CommandLine(positional, values, set);
+        return new CommandLine(positional.Select(Path.GetFullPath).ToList(), values, set);
     }
 
     public string? Value(string name) => Values.GetValueOrDefault(name);
