@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing DeepLearnKit needs on Debian 12 with the .NET 10 SDK:
-# Debian packages (when missing) and the NuGet packages of the solution.
+# Debian packages (when missing), the npm package the formatters embed (plotly.js), and the NuGet packages of the solution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # dataset-fashion-mnist: the real data the learning tests train on; wamerican: the word list of the
-# character corpus.
-required=(dataset-fashion-mnist wamerican "$@")
+# character corpus; chromium: the headless browser the formatter tests render their pictures in; npm: fetches plotly.js.
+required=(dataset-fashion-mnist wamerican chromium npm "$@")
 packages=()
 for p in "${required[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
@@ -17,5 +17,8 @@ if [ ${#packages[@]} -gt 0 ]; then
     $sudo_cmd apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
+
+# plotly.js, pinned in src/Formatters/package-lock.json, embedded into DeepLearnKit.Formatters at build time.
+(cd src/Formatters && npm ci --no-audit --no-fund)
 
 dotnet restore DeepLearnKit.sln
