@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # dataset-fashion-mnist: the real data the learning tests train on; wamerican: the word list of the
-# character corpus; chromium: the headless browser the formatter tests render their pictures in; npm: fetches plotly.js.
-required=(dataset-fashion-mnist wamerican chromium npm "$@")
+# character corpus; chromium: the headless browser the formatter tests render their pictures in; npm (Debian's, unless
+# some Node.js install already provides the command): fetches plotly.js.
+required=(dataset-fashion-mnist wamerican chromium "$@")
+command -v npm >/dev/null 2>&1 || required+=(npm)
 packages=()
 for p in "${required[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")

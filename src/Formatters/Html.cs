@@ -1,6 +1,5 @@
 // Small helpers every picture shares: HTML encoding, invariant number text, unique element ids, the shared CSS.
 using System.Globalization;
-using System.Net;
 
 namespace DeepLearnKit.Formatters;
 
@@ -8,8 +7,13 @@ internal static class Html
 {
     private static long nextId;
 
-    /// <summary>Text made safe for HTML content and attribute values.</summary>
-    public static string Encode(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Text made safe for HTML content and attribute values; other characters (·, →, ‖) stay as they are.</summary>
+    public static string Encode(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("\"", "&quot;", StringComparison.Ordinal)
+        .Replace("'", "&#39;", StringComparison.Ordinal);
 
     /// <summary>A number in 4 significant digits, invariant culture (<c>0.1235</c>, <c>1.235e+04</c>, <c>nan</c>).</summary>
     public static string Number(double value) => value switch
