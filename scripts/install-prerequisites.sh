@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing DeepLearnKit needs on Debian 12 with the .NET 10 SDK:
-# Debian packages (when missing) and the NuGet packages of the solution.
+# Debian packages (when missing), the npm package the formatters embed (plotly.js), and the NuGet packages of the solution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # dataset-fashion-mnist: the real data the learning tests train on; wamerican: the word list of the
-# character corpus; python3-nbformat: the tests validate the notebooks dlk writes with Jupyter's own validator;
-# npm: front-end assets built into the tools (KaTeX).
-required=(dataset-fashion-mnist wamerican python3-nbformat npm "$@")
+# character corpus; chromium: the headless browser the formatter and book tests render pages in; python3-nbformat: the
+# tests validate the notebooks dlk writes with Jupyter's own validator; npm (Debian's, unless some Node.js install
+# already provides the command): fetches plotly.js and KaTeX.
+required=(dataset-fashion-mnist wamerican chromium python3-nbformat "$@")
+command -v npm >/dev/null 2>&1 || required+=(npm)
 packages=()
 for p in "${required[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || packages+=("$p")
@@ -19,7 +21,9 @@ if [ ${#packages[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
 
-# Front-end assets, pinned by each package-lock.json, installed into node_modules (never committed).
+# Front-end assets, pinned by each package-lock.json and embedded at build time: plotly.js into
+# DeepLearnKit.Formatters, KaTeX into dlk.
+(cd src/Formatters && npm ci --no-audit --no-fund --loglevel=error)
 (cd src/Cli && npm ci --no-audit --no-fund --loglevel=error)
 
 dotnet restore DeepLearnKit.sln

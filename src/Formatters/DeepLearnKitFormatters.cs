@@ -1,0 +1,107 @@
+// Registration: every picture becomes the text/html formatter of its type, with a text/plain formatter beside it,
+// in Microsoft.DotNet.Interactive.Formatting's registry (which the kernel and ToDisplayString read).
+using DeepLearnKit.Formatters.Graphs;
+using DeepLearnKit.Formatters.Images;
+using DeepLearnKit.Formatters.Pictures;
+using DeepLearnKit.Formatters.Plotly;
+using DeepLearnKit.NN;
+using DeepLearnKit.Training;
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace DeepLearnKit.Formatters;
+
+/// <summary>
+/// The pictures as pure functions (<see cref="ToHtml"/>, <see cref="ToText"/>) and their registration with
+/// <see cref="Formatter"/>: after <see cref="Register"/>, <c>tensor.ToDisplayString("text/html")</c> and a notebook
+/// output draw DeepLearnKit's pictures.
+/// </summary>
+public static class DeepLearnKitFormatters
+{
+    /// <summary>The HTML MIME type.</summary>
+    public const string HtmlMimeType = "text/html";
+
+    /// <summary>The plain text MIME type.</summary>
+    public const string PlainTextMimeType = "text/plain";
+
+    private static readonly object Gate = new();
+
+    /// <summary>Every type that draws itself, with its HTML and text.</summary>
+    private static readonly (Type Type, Func<object, string> Html, Func<object, string> Text)[] Pictures =
+    [
+        (typeof(Tensor), v => TensorHtml.Render((Tensor)v), v => TensorHtml.RenderText((Tensor)v)),
+        (typeof(ModelSummary), v => ModuleHtml.Render((ModelSummary)v), v => v.ToString()!),
+        (typeof(Module), v => ModuleHtml.Render((Module)v), v => v.ToString()!),
+        (typeof(ComputationGraph), v => ((ComputationGraph)v).ToHtml(), v => v.ToString()!),
+        (typeof(History), v => TrainingCharts.History((History)v).ToHtml(), v => v.ToString()!),
+        (typeof(GradientFlowStep), v => TrainingCharts.GradientFlow((GradientFlowStep)v).ToHtml(), v => GradientText((GradientFlowStep)v)),
+        (typeof(GradientFlowRecorder), v => TrainingCharts.GradientFlow((GradientFlowRecorder)v).ToHtml(), v => RecorderText((GradientFlowRecorder)v)),
+        (typeof(ConfusionMatrix), v => ConfusionMatrixHtml.Render((ConfusionMatrix)v), v => v.ToString()!),
+        (typeof(Trajectories), v => ((Trajectories)v).ToHtml(), v => v.ToString()!),
+        (typeof(AttentionMap), v => ((AttentionMap)v).ToHtml(), v => v.ToString()!),
+        (typeof(RocCurve), v => TrainingCharts.Roc((RocCurve)v).ToHtml(), v => v.ToString()!),
+        (typeof(LRFinderResult), v => TrainingCharts.LRFinder((LRFinderResult)v).ToHtml(), v => v.ToString()!),
+        (typeof(ImageGrid), v => ((ImageGrid)v).ToHtml(), v => v.ToString()!),
+        (typeof(Figure), v => ((Figure)v).ToHtml(), v => v.ToString()!),
+    ];
+
+    /// <summary>The types <see cref="Register"/> gives formatters (a subclass of <see cref="Module"/> is drawn as a module).</summary>
+    public static IReadOnlyList<Type> FormattedTypes { get; } = Pictures.Select(p => p.Type).ToArray();
+
+    /// <summary>True when <see cref="Formatter"/> currently holds DeepLearnKit's formatters.</summary>
+    public static bool IsRegistered => Formatter.RegisteredFormatters().OfType<PictureFormatter>().Any();
+
+    /// <summary>
+    /// Registers a text/html and a text/plain formatter for each of <see cref="FormattedTypes"/>. Idempotent: a second
+    /// call (another <c>#r</c>, a rerun cell) changes nothing; after <c>Formatter.ResetToDefault()</c> it registers again.
+    /// </summary>
+    public static void Register()
+    {
+        lock (Gate)
+        {
+            if (IsRegistered) return;
+            foreach (var (type, html, text) in Pictures)
+            {
+                Formatter.Register(new PictureFormatter(type, HtmlMimeType, html));
+                Formatter.Register(new PictureFormatter(type, PlainTextMimeType, text));
+            }
+        }
+    }
+
+    /// <summary>
+    /// DeepLearnKit's HTML for <paramref name="value"/> without the registry (the most specific picture for its type),
+    /// or null when no picture draws it.
+    /// </summary>
+    public static string? ToHtml(object value) => Find(value)?.Html(value);
+
+    /// <summary>The text/plain counterpart of <see cref="ToHtml"/>, or null when no picture draws the value.</summary>
+    public static string? ToText(object value) => Find(value)?.Text(value);
+
+    private static (Type Type, Func<object, string> Html, Func<object, string> Text)? Find(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        foreach (var picture in Pictures)
+            if (picture.Type.IsInstanceOfType(value)) return picture;
+        return null;
+    }
+
+    private static string GradientText(GradientFlowStep step) =>
+        $"GradientFlowStep(step {step.GlobalStep}: " + string.Join(", ", step.Parameters.Select(p => $"{p.Name} mean|g| {Html.Number(p.MeanAbs)} max|g| {Html.Number(p.MaxAbs)}")) + ")";
+
+    private static string RecorderText(GradientFlowRecorder recorder) =>
+        $"GradientFlowRecorder({recorder.Steps.Count} steps" + (recorder.Steps.Count == 0 ? ")" :
+            ": last ‖g‖₂ " + string.Join(", ", recorder.Steps[^1].Parameters.Select(p => $"{p.Name} {Html.Number(p.Norm)}")) + ")");
+
+    /// <summary>One picture registered for one MIME type; its own class so <see cref="IsRegistered"/> can find it.</summary>
+    private sealed class PictureFormatter(Type type, string mimeType, Func<object, string> render) : ITypeFormatter
+    {
+        public string MimeType => mimeType;
+
+        public Type Type => type;
+
+        public bool Format(object value, FormatContext context)
+        {
+            context.Writer.Write(render(value));
+            return true;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// Draws a ComputationGraph as SVG in layers: the drawn tensor on the right, its inputs to the left. Tensors are boxes
+// "label | data | grad" as in micrograd's draw_dot; ops are ellipses between them.
+using System.Text;
+
+namespace DeepLearnKit.Formatters.Graphs;
+
+/// <summary>Renders a <see cref="ComputationGraph"/>.</summary>
+public static class GraphSvg
+{
+    private const int ColumnWidth = 190, RowHeight = 58, BoxWidth = 150, BoxHeight = 40, OpWidth = 96, OpHeight = 30, Pad = 16;
+
+    /// <summary>An inline <c>&lt;svg&gt;</c>: one <c>&lt;g class="dlk-node dlk-op|dlk-value"&gt;</c> per node with its text, one line per edge.</summary>
+    public static string Render(ComputationGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        int maxLayer = graph.Nodes.Max(n => n.Layer);
+        var rows = new Dictionary<int, int>();
+        var position = new (double X, double Y)[graph.Nodes.Count];
+        foreach (var node in graph.Nodes)
+        {
+            int row = rows[node.Layer] = rows.GetValueOrDefault(node.Layer, -1) + 1;
+            position[node.Id] = (Pad + (maxLayer - node.Layer) * ColumnWidth + BoxWidth / 2.0, Pad + row * RowHeight + BoxHeight / 2.0);
+        }
+        int width = 2 * Pad + maxLayer * ColumnWidth + BoxWidth, height = 2 * Pad + rows.Values.Max() * RowHeight + BoxHeight;
+
+        var svg = new StringBuilder($"<div class=\"dlk dlk-graph\">{Html.Style}<div class=\"dlk-header\">{Html.Encode(Summary(graph))}</div>");
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"monospace\" font-size=\"11\">");
+        svg.Append("<defs><marker id=\"dlk-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#888\"/></marker></defs>");
+        foreach (var (from, to) in graph.Edges)
+        {
+            var (x1, y1) = position[from];
+            var (x2, y2) = position[to];
+            x1 += HalfWidth(graph.Nodes[from]);
+            x2 -= HalfWidth(graph.Nodes[to]);
+            svg.Append($"<line class=\"dlk-edge\" x1=\"{Html.Coordinate(x1)}\" y1=\"{Html.Coordinate(y1)}\" x2=\"{Html.Coordinate(x2)}\" y2=\"{Html.Coordinate(y2)}\" stroke=\"#888\" marker-end=\"url(#dlk-arrow)\"/>");
+        }
+        foreach (var node in graph.Nodes)
+        {
+            var (x, y) = position[node.Id];
+            if (node.IsOp)
+            {
+                svg.Append($"<g class=\"dlk-node dlk-op\"><ellipse cx=\"{Html.Coordinate(x)}\" cy=\"{Html.Coordinate(y)}\" rx=\"{OpWidth / 2}\" ry=\"{OpHeight / 2}\" fill=\"#eef3ff\" stroke=\"#5b7bd5\"/>")
+                   .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(y + 4)}\" text-anchor=\"middle\">{Html.Encode(node.Label)}</text></g>");
+                continue;
+            }
+            double left = x - BoxWidth / 2.0, top = y - BoxHeight / 2.0;
+            svg.Append($"<g class=\"dlk-node dlk-value\"><rect x=\"{Html.Coordinate(left)}\" y=\"{Html.Coordinate(top)}\" width=\"{BoxWidth}\" height=\"{BoxHeight}\" rx=\"3\" fill=\"#fff\" stroke=\"#333\"/>")
+               .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(top + 13)}\" text-anchor=\"middle\" font-weight=\"bold\">{Html.Encode(node.Label)}</text>")
+               .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(top + 25)}\" text-anchor=\"middle\">data {Html.Encode(node.Data ?? "")}</text>")
+               .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(top + 37)}\" text-anchor=\"middle\" fill=\"#b33\">grad {Html.Encode(node.Grad ?? "–")}</text></g>");
+        }
+        return svg.Append("</svg></div>").ToString();
+    }
+
+    private static double HalfWidth(GraphNode node) => (node.IsOp ? OpWidth : BoxWidth) / 2.0;
+
+    private static string Summary(ComputationGraph graph) =>
+        $"Computation graph: {graph.Nodes.Count(n => n.IsOp && !n.Label.StartsWith('…'))} ops, {graph.Nodes.Count(n => !n.IsOp)} tensors" +
+        (graph.HiddenNodes > 0 ? $", {graph.HiddenNodes} more nodes collapsed" : "");
+}

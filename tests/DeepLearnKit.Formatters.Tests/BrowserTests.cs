@@ -1,0 +1,162 @@
+// One page with one of each picture, plotly.js inlined, opened in headless Chromium (Debian's `chromium`): every
+// chart must end up drawn by plotly (its svg.main-svg), every image must decode, and no script may report an error.
+// A script on the page writes what it found into the DOM, which --dump-dom returns. The screenshot is kept in the
+// test output folder (browser/pictures.png).
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DeepLearnKit.Formatters.Graphs;
+using DeepLearnKit.Formatters.Images;
+using DeepLearnKit.Formatters.Pictures;
+using DeepLearnKit.Formatters.Surfaces;
+using DeepLearnKit.NN;
+using DeepLearnKit.Optim;
+using DeepLearnKit.Training;
+using static DeepLearnKit.Formatters.Tests.TestSupport;
+
+namespace DeepLearnKit.Formatters.Tests;
+
+[Collection(StaticStateCollection.Name)]
+public sealed class BrowserTests : IDisposable
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    public BrowserTests() => ResetStaticState();
+
+    public void Dispose() => ResetStaticState();
+
+    private const string ErrorCapture = """
+<script>
+window.__dlkErrors = [];
+window.onerror = function (message) { window.__dlkErrors.push(String(message)); };
+window.addEventListener('unhandledrejection', function (e) { window.__dlkErrors.push('unhandled rejection: ' + e.reason); });
+(function () { var original = console.error; console.error = function () { window.__dlkErrors.push(Array.prototype.join.call(arguments, ' ')); original.apply(console, arguments); }; })();
+</script>
+""";
+
+    private const string ResultProbe = """
+<script>
+window.addEventListener('load', function () {
+  setTimeout(function () {
+    var charts = Array.prototype.slice.call(document.querySelectorAll('.dlk-plotly'));
+    var images = Array.prototype.slice.call(document.querySelectorAll('img'));
+    var out = document.createElement('pre');
+    out.id = 'dlk-results';
+    out.textContent = JSON.stringify({
+      charts: charts.length,
+      drawn: charts.filter(function (c) { return c.querySelector('svg.main-svg') !== null; }).length,
+      staticLeft: charts.filter(function (c) { return c.querySelector('svg.dlk-static') !== null; }).length,
+      images: images.length,
+      decoded: images.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length,
+      graphs: document.querySelectorAll('.dlk-graph svg .dlk-op').length,
+      errors: window.__dlkErrors
+    });
+    document.body.appendChild(out);
+  }, 1500);
+});
+</script>
+""";
+
+    private static List<object> OneOfEach()
+    {
+        var model = new Sequential(new Linear(3, 4), new Tanh(), new Linear(4, 2));
+        var x = Tensor.Randn(6, 3);
+        var loss = Loss.CrossEntropy(model.Call(x), Tensor.FromArray([0f, 1, 0, 1, 1, 0]));
+        loss.Backward(retainGraph: true);
+        var history = new History();
+        for (int e = 0; e < 3; e++)
+        {
+            history.AddStep(new StepInfo(e, 3, 0, 1, e, 1.0 / (e + 1), 6, 0.1, TimeSpan.FromSeconds(e)));
+            history.AddEpoch(new EpochInfo(e, 3, 1.0 / (e + 1), 1.2 / (e + 1), new Dictionary<string, double> { ["accuracy"] = 0.6 + 0.1 * e },
+                new Dictionary<string, double> { ["accuracy"] = 0.5 + 0.1 * e }, TimeSpan.FromSeconds(e + 1)));
+        }
+        var recorder = new GradientFlowRecorder();
+        var data = new Data.TensorDataset(x, Tensor.FromArray([0f, 1, 0, 1, 1, 0]));
+        model.Fit(new Data.DataLoader(data, 3), Loss.CrossEntropy, new SGD(model.Parameters(), 0.1), epochs: 2, callbacks: [recorder], live: false);
+        var start = Tensor.FromArray([-1.5f, 0.8f]).RequireGrad();
+        var attention = new MultiHeadAttention(8, 2);
+        attention.Call(Tensor.Randn(1, 3, 8));
+        return
+        [
+            Tensor.FromArray(new float[,] { { 1, 2 }, { 3, 4 } }),
+            Tensor.Randn(40, 40),
+            Tensor.Rand(3, 1, 8, 8),
+            model.Summary(2, 3),
+            ComputationGraph.Of(loss),
+            history,
+            GradientFlowStep.Measure(model),
+            recorder,
+            ConfusionMatrix.Of(Tensor.FromArray([0f, 1, 1, 2]), Tensor.FromArray([0f, 1, 2, 2]), classNames: ["a", "b", "c"]),
+            Trajectories.On((u, v) => u * u + 10 * v * v, -2, 2, -1, 1, 25)
+                .Add(Trajectory.Record("SGD", new SGD([start], 0.05), start, p => (p * p * Tensor.FromArray([1f, 10f])).Sum(), 15)),
+            AttentionMap.Of(attention, ["I", "am", "here"]),
+            Metrics.RocCurve([0.9f, 0.7f, 0.4f, 0.2f], [1f, 1, 0, 0]),
+            new LRFinderResult([1e-4, 1e-3, 1e-2, 1e-1], [2.0, 1.5, 0.7, 3.0], [2.0, 1.4, 0.6, 3.5], 1e-2, true),
+            new ImageGrid(Tensor.Rand(4, 3, 6, 6), ["a", "b", "c", "d"]),
+        ];
+    }
+
+    [Fact]
+    public void Every_picture_renders_in_headless_chromium_without_errors()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: scripts/install-prerequisites.sh installs Debian's chromium.");
+        var pictures = OneOfEach();
+        var fragments = pictures.Select(p => HtmlOf(p)).ToList();
+        fragments.Add(ResultProbe);
+        var folder = Path.Combine(AppContext.BaseDirectory, "browser");
+        Directory.CreateDirectory(folder);
+        var page = Path.Combine(folder, "pictures.html");
+        File.WriteAllText(page, ReportPageSurface.RenderPage("DeepLearnKit pictures", fragments, ErrorCapture));
+        int expectedCharts = Regex.Matches(string.Concat(fragments), "class=\"dlk-plotly\"").Count;
+        int expectedImages = Regex.Matches(string.Concat(fragments), "<img ").Count;
+        Assert.Equal(9, expectedCharts);   // heatmap tensor, history, 2 gradient flows, confusion, trajectories, attention, ROC, LR finder
+        Assert.Equal(3 + 4, expectedImages);
+
+        var dom = RunChromium("--dump-dom", page);
+        var json = Regex.Match(dom, "<pre id=\"dlk-results\">(.*?)</pre>", RegexOptions.Singleline);
+        Assert.True(json.Success, "the page's probe did not run; Chromium printed:\n" + dom[..Math.Min(dom.Length, 2000)]);
+        var results = JsonDocument.Parse(System.Net.WebUtility.HtmlDecode(json.Groups[1].Value)).RootElement;
+        Assert.Equal("[]", results.GetProperty("errors").GetRawText());
+        Assert.Equal(expectedCharts, results.GetProperty("charts").GetInt32());
+        Assert.Equal(expectedCharts, results.GetProperty("drawn").GetInt32());
+        Assert.Equal(0, results.GetProperty("staticLeft").GetInt32());
+        Assert.Equal(expectedImages, results.GetProperty("images").GetInt32());
+        Assert.Equal(expectedImages, results.GetProperty("decoded").GetInt32());
+        Assert.True(results.GetProperty("graphs").GetInt32() >= 3);
+
+        var screenshot = Path.Combine(folder, "pictures.png");
+        File.Delete(screenshot);
+        RunChromium($"--screenshot={screenshot} --window-size=1200,7000", page);
+        Assert.True(File.Exists(screenshot), "Chromium wrote no screenshot");
+        Assert.Equal(new byte[] { 137, 80, 78, 71 }, File.ReadAllBytes(screenshot)[..4]);
+    }
+
+    private static string RunChromium(string arguments, string page)
+    {
+        var profile = Path.Combine(Path.GetTempPath(), "dlk-chromium-" + Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo(Chromium,
+            $"--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --user-data-dir={profile} " +
+            $"--virtual-time-budget=20000 {arguments} {new Uri(page).AbsoluteUri}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+            {
+                process.Kill(entireProcessTree: true);
+                Assert.Fail("Chromium did not finish within 2 minutes.");
+            }
+            Assert.True(process.ExitCode == 0, $"Chromium exited with {process.ExitCode}: {stderr.Result}");
+            return stdout.Result;
+        }
+        finally
+        {
+            if (Directory.Exists(profile)) Directory.Delete(profile, recursive: true);
+        }
+    }
+}
