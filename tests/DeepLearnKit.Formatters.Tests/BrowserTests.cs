@@ -1,7 +1,6 @@
 // One page with one of each picture, plotly.js inlined, opened in headless Chromium (Debian's `chromium`): every
 // chart must end up drawn by plotly (its svg.main-svg), every image must decode, and no script may report an error.
-// A script on the page writes what it found into the DOM, which --dump-dom returns. The screenshot is kept in the
-// test output folder (browser/pictures.png).
+// tests/Shared/HeadlessChromium.cs adds the probe and keeps the screenshot in the test output (browser/pictures.png).
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -12,6 +11,7 @@ using DeepLearnKit.Formatters.Surfaces;
 using DeepLearnKit.NN;
 using DeepLearnKit.Optim;
 using DeepLearnKit.Training;
+using DeepLearnKit.Tests.Shared;
 using static DeepLearnKit.Formatters.Tests.TestSupport;
 
 namespace DeepLearnKit.Formatters.Tests;
@@ -19,43 +19,9 @@ namespace DeepLearnKit.Formatters.Tests;
 [Collection(StaticStateCollection.Name)]
 public sealed class BrowserTests : IDisposable
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     public BrowserTests() => ResetStaticState();
 
     public void Dispose() => ResetStaticState();
-
-    private const string ErrorCapture = """
-<script>
-window.__dlkErrors = [];
-window.onerror = function (message) { window.__dlkErrors.push(String(message)); };
-window.addEventListener('unhandledrejection', function (e) { window.__dlkErrors.push('unhandled rejection: ' + e.reason); });
-(function () { var original = console.error; console.error = function () { window.__dlkErrors.push(Array.prototype.join.call(arguments, ' ')); original.apply(console, arguments); }; })();
-</script>
-""";
-
-    private const string ResultProbe = """
-<script>
-window.addEventListener('load', function () {
-  setTimeout(function () {
-    var charts = Array.prototype.slice.call(document.querySelectorAll('.dlk-plotly'));
-    var images = Array.prototype.slice.call(document.querySelectorAll('img'));
-    var out = document.createElement('pre');
-    out.id = 'dlk-results';
-    out.textContent = JSON.stringify({
-      charts: charts.length,
-      drawn: charts.filter(function (c) { return c.querySelector('svg.main-svg') !== null; }).length,
-      staticLeft: charts.filter(function (c) { return c.querySelector('svg.dlk-static') !== null; }).length,
-      images: images.length,
-      decoded: images.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length,
-      graphs: document.querySelectorAll('.dlk-graph svg .dlk-op').length,
-      errors: window.__dlkErrors
-    });
-    document.body.appendChild(out);
-  }, 1500);
-});
-</script>
-""";
 
     private static List<object> OneOfEach()
     {
@@ -99,23 +65,18 @@ window.addEventListener('load', function () {
     [Fact]
     public void Every_picture_renders_in_headless_chromium_without_errors()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: scripts/install-prerequisites.sh installs Debian's chromium.");
         var pictures = OneOfEach();
         var fragments = pictures.Select(p => HtmlOf(p)).ToList();
-        fragments.Add(ResultProbe);
         var folder = Path.Combine(AppContext.BaseDirectory, "browser");
         Directory.CreateDirectory(folder);
         var page = Path.Combine(folder, "pictures.html");
-        File.WriteAllText(page, ReportPageSurface.RenderPage("DeepLearnKit pictures", fragments, ErrorCapture));
+        File.WriteAllText(page, ReportPageSurface.RenderPage("DeepLearnKit pictures", fragments));
         int expectedCharts = Regex.Matches(string.Concat(fragments), "class=\"dlk-plotly\"").Count;
         int expectedImages = Regex.Matches(string.Concat(fragments), "<img ").Count;
         Assert.Equal(9, expectedCharts);   // heatmap tensor, history, 2 gradient flows, confusion, trajectories, attention, ROC, LR finder
         Assert.Equal(3 + 4, expectedImages);
 
-        var dom = RunChromium("--dump-dom", page);
-        var json = Regex.Match(dom, "<pre id=\"dlk-results\">(.*?)</pre>", RegexOptions.Singleline);
-        Assert.True(json.Success, "the page's probe did not run; Chromium printed:\n" + dom[..Math.Min(dom.Length, 2000)]);
-        var results = JsonDocument.Parse(System.Net.WebUtility.HtmlDecode(json.Groups[1].Value)).RootElement;
+        var results = HeadlessChromium.Probe(page, "pictures.png");
         Assert.Equal("[]", results.GetProperty("errors").GetRawText());
         Assert.Equal(expectedCharts, results.GetProperty("charts").GetInt32());
         Assert.Equal(expectedCharts, results.GetProperty("drawn").GetInt32());
@@ -123,40 +84,5 @@ window.addEventListener('load', function () {
         Assert.Equal(expectedImages, results.GetProperty("images").GetInt32());
         Assert.Equal(expectedImages, results.GetProperty("decoded").GetInt32());
         Assert.True(results.GetProperty("graphs").GetInt32() >= 3);
-
-        var screenshot = Path.Combine(folder, "pictures.png");
-        File.Delete(screenshot);
-        RunChromium($"--screenshot={screenshot} --window-size=1200,7000", page);
-        Assert.True(File.Exists(screenshot), "Chromium wrote no screenshot");
-        Assert.Equal(new byte[] { 137, 80, 78, 71 }, File.ReadAllBytes(screenshot)[..4]);
-    }
-
-    private static string RunChromium(string arguments, string page)
-    {
-        var profile = Path.Combine(Path.GetTempPath(), "dlk-chromium-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo(Chromium,
-            $"--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --user-data-dir={profile} " +
-            $"--virtual-time-budget=20000 {arguments} {new Uri(page).AbsoluteUri}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        try
-        {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail("Chromium did not finish within 2 minutes.");
-            }
-            Assert.True(process.ExitCode == 0, $"Chromium exited with {process.ExitCode}: {stderr.Result}");
-            return stdout.Result;
-        }
-        finally
-        {
-            if (Directory.Exists(profile)) Directory.Delete(profile, recursive: true);
-        }
     }
 }

@@ -1,8 +1,13 @@
-// Scripts every chapter page carries inline.
+// What every chapter page carries inline so it works offline.
+using DeepLearnKit.Formatters.Plotly;
+
 namespace DeepLearnKit.Cli.Book;
 
 internal static class BookAssets
 {
-    /// <summary>The script inlined once in each chapter page's head (plotly.js, so charts draw offline).</summary>
-    public static string? InlineScript() => null;
+    /// <summary>
+    /// The head element that defines <c>window.Plotly</c> from the plotly.js built into DeepLearnKit.Formatters; the
+    /// charts in the outputs find it and draw with no network.
+    /// </summary>
+    public static string PlotlyHead() => PlotlyJs.InlineScriptElement();
 }

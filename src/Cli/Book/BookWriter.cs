@@ -20,8 +20,8 @@ public sealed record BookChapter(NotebookRun Run, string SourceName)
     public string Title => Run.Notebook.Title ?? Path.GetFileNameWithoutExtension(SourceName);
 }
 
-/// <summary>Writes the book's pages and assets.</summary>
-public sealed class BookWriter(string siteFolder, string? inlineScript = null)
+/// <summary>Writes the book's pages and assets; <paramref name="headHtml"/> goes into each chapter page's head (plotly.js).</summary>
+public sealed class BookWriter(string siteFolder, string headHtml = "")
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 
@@ -91,8 +91,7 @@ public sealed class BookWriter(string siteFolder, string? inlineScript = null)
         string nav = "<a href=\"index.html\">Contents</a>"
             + (previous is null ? "" : $"<a href=\"{previous.PageName}\">← {Encode(previous.Title)}</a>")
             + (next is null ? "" : $"<a href=\"{next.PageName}\">{Encode(next.Title)} →</a>");
-        string head = inlineScript is null ? "" : $"<script>{inlineScript}</script>";
-        return Page(chapter.Title, head, $"<nav>{nav}</nav>\n<main>\n{main}</main>\n<nav>{nav}</nav>");
+        return Page(chapter.Title, headHtml, $"<nav>{nav}</nav>\n<main>\n{main}</main>\n<nav>{nav}</nav>");
     }
 
     /// <summary>HTML for one output: rich HTML as it is, else its plain text; console text and errors as text blocks.</summary>

@@ -29,7 +29,7 @@ public static class BookCommand
             chapters.Add(new BookChapter(run, Path.GetFileName(file)));
             console.WriteLine($"{file}: {(run.Succeeded ? "ok" : $"{run.FailedCells} failed cell(s)")} in {run.Elapsed.TotalSeconds:0.0} s");
         }
-        new BookWriter(siteFolder, BookAssets.InlineScript()).Write(chapters);
+        new BookWriter(siteFolder, BookAssets.PlotlyHead()).Write(chapters);
         console.WriteLine($"Book: {Path.Combine(siteFolder, "index.html")}");
         return cancellationToken.IsCancellationRequested ? 130 : chapters.All(c => c.Run.Succeeded) ? 0 : 1;
     }

@@ -24,27 +24,14 @@ public static class NotebookRunner
     /// <summary>
     /// Runs every code cell of <paramref name="notebook"/> in a new session rooted at <paramref name="workingDirectory"/>,
     /// setting each cell's outputs and execution count. Cells after a failure (unless
-    /// <see cref="RunOptions.ContinueOnError"/>), a timeout or a cancellation are left without outputs. The current
-    /// directory is the notebook's folder while it runs and is restored afterwards.
+    /// <see cref="RunOptions.ContinueOnError"/>), a timeout or a cancellation are left without outputs.
     /// </summary>
     public static async Task<NotebookRun> RunAsync(Notebook notebook, string workingDirectory, RunOptions options,
         string? name = null, CancellationToken cancellationToken = default)
     {
-        string previousDirectory = Environment.CurrentDirectory;
-        try
-        {
-            return await RunCellsAsync(notebook, new NotebookSession(workingDirectory), options, name, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Environment.CurrentDirectory = previousDirectory;
-        }
-    }
-
-    private static async Task<NotebookRun> RunCellsAsync(Notebook notebook, NotebookSession session, RunOptions options, string? name,
-        CancellationToken cancellationToken)
-    {
+        var session = new NotebookSession(workingDirectory);
         var code = notebook.CodeCells.ToList();
+
         var clock = Stopwatch.StartNew();
         int failed = 0, ran = 0;
         bool stopped = false;

@@ -81,7 +81,8 @@ public sealed class NotebookSession
     /// Runs one C# cell and returns its outputs. <paramref name="timeout"/> bounds its run time (null: none); on timeout
     /// or cancellation the outputs end with an error saying so and <see cref="CanRun"/> turns false. Console output
     /// written while the cell runs becomes stream outputs; <paramref name="outputs"/>, when given, receives the outputs
-    /// as they appear (for progress). The process's current directory is set to <see cref="WorkingDirectory"/>.
+    /// as they appear (for progress). The process's current directory is <see cref="WorkingDirectory"/> while the cell
+    /// runs, and is put back afterwards.
     /// </summary>
     public async Task<CellRun> RunAsync(string source, TimeSpan? timeout = null, CancellationToken cancellationToken = default, OutputList? outputs = null)
     {
@@ -91,10 +92,10 @@ public sealed class NotebookSession
         int count = ++executionCount;
         var clock = Stopwatch.StartNew();
         // Relative paths in a cell start at the notebook's folder, as in the kernel; the process runs one cell at a time.
-        Environment.CurrentDirectory = WorkingDirectory;
+        using var _ = new CurrentDirectory(WorkingDirectory);
         var work = Task.Run(async () =>
         {
-            using var _ = ConsoleCapture.Into(outputs);
+            using var capture = ConsoleCapture.Into(outputs);
             try
             {
                 return await ExecuteAsync(source, outputs, count, cancellationToken).ConfigureAwait(false);
@@ -223,5 +224,23 @@ public sealed class NotebookSession
             catch (FileNotFoundException) { }
             if (assembly is not null) yield return assembly;
         }
+    }
+}
+
+/// <summary>Moves the process into a folder until disposed, then back (when the previous folder still exists).</summary>
+internal sealed class CurrentDirectory : IDisposable
+{
+    private readonly string? previous;
+
+    public CurrentDirectory(string folder)
+    {
+        try { previous = Environment.CurrentDirectory; }
+        catch (FileNotFoundException) { previous = null; }   // the previous folder was deleted
+        Environment.CurrentDirectory = folder;
+    }
+
+    public void Dispose()
+    {
+        if (previous is not null && Directory.Exists(previous)) Environment.CurrentDirectory = previous;
     }
 }

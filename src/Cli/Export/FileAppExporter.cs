@@ -15,7 +15,7 @@ namespace DeepLearnKit.Cli.Export;
 public static class FileAppExporter
 {
     /// <summary>The static class whose <c>Show</c> displays values outside a notebook.</summary>
-    public const string ShowClass = "DeepLearnKit.Formatters.Pictures";
+    public const string ShowClass = "DeepLearnKit.Formatters.Picture";
 
     /// <summary>
     /// The file-based app for <paramref name="notebook"/>, to be written into <paramref name="outputFolder"/> (package

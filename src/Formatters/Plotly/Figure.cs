@@ -13,6 +13,8 @@ public sealed class Figure
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // Stated, not inherited: file-based apps (`dotnet run app.cs`) turn reflection-based serialization off by default.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
     /// <summary>The traces, drawn in order.</summary>

@@ -1,0 +1,135 @@
+// The chapters in notebooks/ are executed as the README's first command does (dlk book): every chapter must run
+// without an error output, the executed notebooks must pass Jupyter's validator, and a chapter page must show its
+// charts, images and formulas in headless Chromium with no script error. One chapter is also exported as a
+// file-based app and run with `dotnet run`.
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using DeepLearnKit.Cli.Commands;
+using DeepLearnKit.Cli.Execution;
+using DeepLearnKit.Cli.Tests.Notebooks;
+using DeepLearnKit.Tests.Shared;
+
+namespace DeepLearnKit.Cli.Tests.Book;
+
+/// <summary>Builds the book of the repository's chapters once for the tests below.</summary>
+public sealed class ChapterBookFixture : IAsyncLifetime
+{
+    public string Site { get; } = Directory.CreateTempSubdirectory("dlk-book-").FullName;
+    public int ExitCode { get; private set; }
+    public string Console { get; private set; } = "";
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string NotebookFolder => Path.Combine(RepositoryRoot, "notebooks");
+
+    private static string FindRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "DeepLearnKit.sln"))) return folder.FullName;
+        throw new InvalidOperationException("The tests run outside the repository: no DeepLearnKit.sln above " + AppContext.BaseDirectory);
+    }
+
+    public async Task InitializeAsync()
+    {
+        var output = new StringWriter();
+        ExitCode = await BookCommand.RunAsync(NotebookFolder, Site, new RunOptions(TimeSpan.FromMinutes(5), ContinueOnError: true, output), output, CancellationToken.None);
+        Console = output.ToString();
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(Site, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(SessionCollection.Name)]
+public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBookFixture>
+{
+    private static IEnumerable<string> Chapters => Directory.GetFiles(ChapterBookFixture.NotebookFolder, "*.ipynb").Order();
+
+    [Fact]
+    public void Every_chapter_runs_to_its_end_without_an_error_output()
+    {
+        Assert.True(Chapters.Count() >= 2, "notebooks/ holds the chapters");
+        foreach (string chapter in Chapters)
+        {
+            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(book.Site, "notebooks", Path.GetFileName(chapter))))!;
+            var code = executed["cells"]!.AsArray().Where(c => c!["cell_type"]!.GetValue<string>() == "code").ToList();
+            var errors = code.SelectMany(c => c!["outputs"]!.AsArray()).Where(o => o!["output_type"]!.GetValue<string>() == "error")
+                .Select(o => $"{o!["ename"]}: {o["evalue"]}").ToList();
+            Assert.True(errors.Count == 0, $"{Path.GetFileName(chapter)}:\n{string.Join('\n', errors)}\n{book.Console}");
+            Assert.All(code, c => Assert.NotNull(c!["execution_count"]?.GetValue<int>()));
+        }
+        Assert.Equal(0, book.ExitCode);
+    }
+
+    [Fact]
+    public void The_executed_chapters_pass_jupyters_validator()
+    {
+        foreach (string chapter in Chapters) NbformatValidator.AssertValid(Path.Combine(book.Site, "notebooks", Path.GetFileName(chapter)));
+    }
+
+    [Fact]
+    public void The_index_lists_each_chapter_with_its_title_and_run_time()
+    {
+        string index = File.ReadAllText(Path.Combine(book.Site, "index.html"));
+        foreach (string chapter in Chapters)
+        {
+            string page = Path.GetFileNameWithoutExtension(chapter) + ".html";
+            Assert.Matches($"<a href=\"{Regex.Escape(page)}\">[^<]+</a></td><td>\\d+\\.\\d s</td>", index);
+            Assert.True(File.Exists(Path.Combine(book.Site, page)));
+        }
+        Assert.Contains("1. Tensors", index);
+    }
+
+    [Fact]
+    public void A_chapter_page_shows_its_charts_images_and_formulas_offline_in_chromium()
+    {
+        string page = Path.Combine(book.Site, "02-backprop.html");
+        string html = File.ReadAllText(page);
+        Assert.Single(Regex.Matches(html, Regex.Escape("<script>(function(define, exports, module){")));
+        Assert.DoesNotContain("<script src=\"http", html);
+
+        var results = HeadlessChromium.Probe(page, "book-02-backprop.png");
+        Assert.Equal("[]", results.GetProperty("errors").GetRawText());
+        int charts = results.GetProperty("charts").GetInt32();
+        Assert.True(charts >= 2, $"the gradient-flow charts: {charts}");
+        Assert.Equal(charts, results.GetProperty("drawn").GetInt32());
+        Assert.True(results.GetProperty("graphs").GetInt32() >= 1, "the computation graph's SVG");
+        Assert.True(results.GetProperty("formulas").GetInt32() >= 5, "KaTeX rendered the formulas");
+
+        var tensors = HeadlessChromium.Probe(Path.Combine(book.Site, "01-tensors.html"), "book-01-tensors.png");
+        Assert.Equal("[]", tensors.GetProperty("errors").GetRawText());
+        Assert.True(tensors.GetProperty("images").GetInt32() >= 1, "the Fashion-MNIST image grid");
+        Assert.Equal(tensors.GetProperty("images").GetInt32(), tensors.GetProperty("decoded").GetInt32());
+        Assert.Equal(tensors.GetProperty("charts").GetInt32(), tensors.GetProperty("drawn").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_exported_chapter_runs_as_a_file_based_app_and_writes_its_pictures_page()
+    {
+        using var folder = new TempFolder();
+        string app = Path.Combine(folder.Path, "backprop.cs");
+        ExportCommand.Run(Path.Combine(ChapterBookFixture.NotebookFolder, "02-backprop.ipynb"), app, new StringWriter());
+
+        var start = new ProcessStartInfo("dotnet", ["run", app]) { WorkingDirectory = folder.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(limit.Token);
+        string output = await stdout + await stderr;
+        Assert.True(process.ExitCode == 0, output);
+        Assert.Contains("first layer / last layer mean |gradient|", output);
+
+        string report = Assert.Single(Directory.GetFiles(folder.Path, "*-pictures.html"));
+        Assert.Contains(Path.GetFileName(report), output);
+        string html = File.ReadAllText(report);
+        Assert.Contains("dlk-plotly", html);
+        Assert.Contains("<svg", html);
+    }
+}
