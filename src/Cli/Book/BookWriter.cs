@@ -7,6 +7,7 @@ using System.Text;
 using Markdig;
 using DeepLearnKit.Cli.Execution;
 using DeepLearnKit.Cli.Notebooks;
+using DeepLearnKit.IO;
 
 namespace DeepLearnKit.Cli.Book;
 

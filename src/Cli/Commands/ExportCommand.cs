@@ -1,6 +1,7 @@
 // `dlk export NOTEBOOK --to cs [-o FILE]`.
 using DeepLearnKit.Cli.Export;
 using DeepLearnKit.Cli.Notebooks;
+using DeepLearnKit.IO;
 
 namespace DeepLearnKit.Cli.Commands;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeepLearnKit.Cli.Execution;
+using DeepLearnKit.IO;
 
 namespace DeepLearnKit.Cli.Notebooks;
 

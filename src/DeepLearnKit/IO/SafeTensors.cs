@@ -56,33 +56,24 @@ public static class SafeTensors
         var data = names.Select(n => tensors[n].ToArray()).ToList(); // gathered before the file is touched
         var header = Header(names, names.Select(n => tensors[n].Shape).ToList(), data, metadata);
 
-        var fullPath = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(fullPath)!;
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var stream = WrapTemporaryStream.Value?.Invoke(file) ?? file)
+            AtomicFile.Write(path, file =>
             {
+                var wrapped = WrapTemporaryStream.Value?.Invoke(file);
+                var stream = wrapped ?? file;
                 Span<byte> length = stackalloc byte[8];
                 BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
                 stream.Write(length);
                 stream.Write(header);
                 foreach (var values in data) WriteLittleEndian(stream, values);
                 stream.Flush();
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
+                wrapped?.Dispose();
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temporary);
             throw new IOException($"SafeTensors.Save: could not write '{path}': {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
         }
     }
 
@@ -286,11 +277,4 @@ public static class SafeTensors
     }
 
     private static InvalidDataException Bad(string path, string problem) => new($"SafeTensors.Load: '{path}': {problem}.");
-
-    private static void TryDelete(string file)
-    {
-        try { File.Delete(file); }
-        catch (IOException) { /* the original error matters more than a leftover temporary file */ }
-        catch (UnauthorizedAccessException) { }
-    }
 }

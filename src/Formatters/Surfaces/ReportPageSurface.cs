@@ -82,13 +82,7 @@ public sealed class ReportPageSurface : IDisplaySurface
         return page.Append("</body></html>\n").ToString();
     }
 
-    private void Write()
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temporary = Path + ".tmp";
-        File.WriteAllText(temporary, RenderPage(Title, entries), new UTF8Encoding(false));
-        File.Move(temporary, Path, overwrite: true);
-    }
+    private void Write() => DeepLearnKit.IO.AtomicFile.WriteAllText(Path, RenderPage(Title, entries));
 
     private sealed class Handle(ReportPageSurface page, int index) : IDisplayHandle
     {
