@@ -51,7 +51,8 @@ public static class DeepLearnKitFormatters
     public static bool IsRegistered => Formatter.RegisteredFormatters().OfType<PictureFormatter>().Any();
 
     /// <summary>
-    /// Registers a text/html and a text/plain formatter for each of <see cref="FormattedTypes"/>. Idempotent: a second
+    /// Registers a text/html and a text/plain formatter for each of <see cref="FormattedTypes"/>, and a text/html one for
+    /// a learner's Plotly.NET charts when Plotly.NET is loaded (<see cref="PlotlyNetCharts"/>). Idempotent: a second
     /// call (another <c>#r</c>, a rerun cell) changes nothing; after <c>Formatter.ResetToDefault()</c> it registers again.
     /// </summary>
     public static void Register()
@@ -64,6 +65,7 @@ public static class DeepLearnKitFormatters
                 Formatter.Register(new PictureFormatter(type, HtmlMimeType, html));
                 Formatter.Register(new PictureFormatter(type, PlainTextMimeType, text));
             }
+            PlotlyNetCharts.Register();
         }
     }
 
