@@ -18,8 +18,7 @@ public static class DoctorCommand
             ("CPU cores", Environment.ProcessorCount.ToString()),
             ("SIMD", Simd()),
             ("ILGPU accelerators", string.Join("; ", Device.Accelerators)),
-            ("GPU for Device.Gpu", Device.Accelerators.Any(a => a.StartsWith("Cuda", StringComparison.Ordinal) || a.StartsWith("OpenCL", StringComparison.Ordinal))
-                ? "yes" : "none (chapters run on Device.Cpu; Device.GpuSimulator runs the GPU kernels on the CPU)"),
+            ("GPU for Device.Gpu", Device.HasGpu ? Device.Gpu.Name : "none (chapters run on Device.Cpu; Device.GpuSimulator runs the GPU kernels on the CPU)"),
         };
         foreach (var family in new[] { FashionMnist.Source, Mnist.Source })
         {

@@ -47,6 +47,9 @@ public sealed class Device
     /// </summary>
     public static IReadOnlyList<string> Accelerators => IlgpuBackend.AcceleratorNames;
 
+    /// <summary>True when <see cref="Gpu"/> has a GPU to run on (a CUDA device or an OpenCL GPU); false when it would throw.</summary>
+    public static bool HasGpu => IlgpuBackend.HasGpu;
+
     /// <summary>CPU or GPU.</summary>
     public DeviceKind Kind { get; }
 

@@ -34,6 +34,7 @@ public class CommandTests
         var report = DoctorCommand.Report().ToDictionary(r => r.What, r => r.Value);
         Assert.Equal(Environment.ProcessorCount.ToString(), report["CPU cores"]);
         Assert.Contains("CPU", report["ILGPU accelerators"]);
+        Assert.Equal(Device.HasGpu, !report["GPU for Device.Gpu"].StartsWith("none", StringComparison.Ordinal));
         var found = FashionMnist.Source.TryLocate();
         if (found is { } files) Assert.Equal(Path.GetDirectoryName(files.Images), report["fashion-mnist"]);
         else Assert.Contains("not on this machine", report["fashion-mnist"]);

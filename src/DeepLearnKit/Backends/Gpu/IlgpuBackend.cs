@@ -88,6 +88,17 @@ internal sealed class IlgpuBackend : IBackend
     /// <summary>Every accelerator ILGPU finds on this machine, as <c>Type 'name'</c> (its CPU accelerator is always one).</summary>
     public static IReadOnlyList<string> AcceleratorNames => context.Value.Devices.Select(d => $"{d.AcceleratorType} '{d.Name}'").ToList();
 
+    /// <summary>True when <see cref="CreatePreferred"/> finds a GPU: a CUDA device or an OpenCL GPU.</summary>
+    public static bool HasGpu => HasCuda || FirstOpenClGpu(context.Value) is not null;
+
+    // The first OpenCL device that is a GPU (OpenCL also lists CPUs), or null.
+    private static CLDevice? FirstOpenClGpu(Context ctx)
+    {
+        foreach (var cl in ctx.GetCLDevices())
+            if (cl.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU) return cl;
+        return null;
+    }
+
     /// <summary>True when ILGPU finds a CUDA device on this machine.</summary>
     public static bool HasCuda => context.Value.GetCudaDevices().Count > 0;
 
@@ -102,11 +113,8 @@ internal sealed class IlgpuBackend : IBackend
         var cudaDevices = ctx.GetCudaDevices();
         if (cudaDevices.Count > 0)
             return new IlgpuBackend(cudaDevices[0].CreateAccelerator(ctx), $"cuda ({cudaDevices[0].Name})");
-        foreach (var cl in ctx.GetCLDevices())
-        {
-            if (cl.DeviceType == CLDeviceType.CL_DEVICE_TYPE_GPU)
-                return new IlgpuBackend(cl.CreateAccelerator(ctx), $"opencl ({cl.Name})");
-        }
+        if (FirstOpenClGpu(ctx) is { } cl)
+            return new IlgpuBackend(cl.CreateAccelerator(ctx), $"opencl ({cl.Name})");
         string found = string.Join(", ", AcceleratorNames);
         throw new InvalidOperationException(
             $"No GPU found: ILGPU sees no CUDA device and no OpenCL GPU (it found: {found}). " +

@@ -38,6 +38,17 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
     private static readonly IBackend Cpu = CpuBackend.Instance;
     private static readonly IBackend Sim = IlgpuBackend.CpuSimulator;
 
+    [Fact]
+    public void HasGpu_says_whether_Device_Gpu_has_a_device_to_run_on()
+    {
+        // Device.Gpu is created once per process; this asks the same question of a fresh creation.
+        InvalidOperationException? refused = null;
+        try { IlgpuBackend.CreatePreferred(); }
+        catch (InvalidOperationException e) { refused = e; }
+        Assert.Equal(Device.HasGpu, refused is null);
+        if (refused is not null) Assert.Contains("No GPU found", refused.Message);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private static float[] Randoms(int n, int seed, float lo = -2f, float hi = 2f)
