@@ -37,6 +37,8 @@ public enum UnaryOp
     Affine,
     /// <summary><c>p / x</c></summary>
     ScalarDivide,
+    /// <summary><c>1 if x &gt; 0 else p</c>: the derivative of <see cref="LeakyRelu"/></summary>
+    LeakyReluGrad,
 }
 
 /// <summary>Elementwise functions of two inputs of the same (already broadcast) shape, <c>dst[i] = f(a[i], b[i])</c>. Comparisons give 1 or 0.</summary>
@@ -68,6 +70,12 @@ public enum BinaryOp
     Gt,
     /// <summary><c>a ≥ b</c></summary>
     Ge,
+    /// <summary><c>a if b &gt; 0 else 0</c>: ReLU's backward, gradient a at input b</summary>
+    ReluGrad,
+    /// <summary><c>a·b·(1 − b)</c>: the sigmoid's backward, gradient a at output b = σ(x)</summary>
+    SigmoidGrad,
+    /// <summary><c>a·(1 − b²)</c>: tanh's backward, gradient a at output b = tanh x</summary>
+    TanhGrad,
 }
 
 /// <summary>Reductions along one axis.</summary>

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var x = this;
-        return Autograd.Record(UnaryKernel(UnaryOp.Relu), "Relu", [x], g => [g * (x > 0f)]);
+        return Autograd.Record(UnaryKernel(UnaryOp.Relu), "Relu", [x], g => [BinaryKernel("Relu", BinaryOp.ReluGrad, g, x)]);
     }
 
     /// <summary><c>x if x &gt; 0 else slope·x</c>. ∂/∂x = 1 or slope.</summary>
@@ -17,21 +17,21 @@ public sealed partial class Tensor
     {
         var x = this;
         return Autograd.Record(UnaryKernel(UnaryOp.LeakyRelu, negativeSlope), "LeakyRelu", [x],
-            g => [g * Where(x > 0f, Scalar(1f).To(x.Device), Scalar(negativeSlope).To(x.Device))]);
+            g => [g * x.UnaryKernel(UnaryOp.LeakyReluGrad, negativeSlope)]);
     }
 
     /// <summary><c>σ(x) = 1 / (1 + e⁻ˣ)</c>. ∂/∂x = σ(x)(1 − σ(x)).</summary>
     public Tensor Sigmoid()
     {
         var y = UnaryKernel(UnaryOp.Sigmoid);
-        return Autograd.Record(y, "Sigmoid", [this], g => [g * y * (1f - y)]);
+        return Autograd.Record(y, "Sigmoid", [this], g => [BinaryKernel("Sigmoid", BinaryOp.SigmoidGrad, g, y)]);
     }
 
     /// <summary><c>tanh x</c>. ∂/∂x = 1 − tanh²x.</summary>
     public Tensor Tanh()
     {
         var y = UnaryKernel(UnaryOp.Tanh);
-        return Autograd.Record(y, "Tanh", [this], g => [g * (1f - y * y)]);
+        return Autograd.Record(y, "Tanh", [this], g => [BinaryKernel("Tanh", BinaryOp.TanhGrad, g, y)]);
     }
 
     /// <summary><c>GELU(x) = x·Φ(x)</c> (exact, with erf). ∂/∂x = Φ(x) + x·φ(x).</summary>

@@ -36,12 +36,36 @@ public sealed partial class Tensor
         return result;
     }
 
-    /// <summary>A reduction kernel over several axes (no autograd), reducing the last axis first.</summary>
+    /// <summary>
+    /// A reduction kernel over several axes (no autograd). Neighbouring axes that are both reduced (or both kept)
+    /// are one axis of the packed tensor, so a run of reduced axes is one pass: summing all of [N, C, H, W] is one
+    /// reduction of N·C·H·W elements, and a bias gradient's Σ over [0, 2, 3] is two. Runs go last first.
+    /// </summary>
     private Tensor ReduceKernel(ReduceOp op, int[] axes, bool keepDim)
     {
-        var result = this;
-        for (int i = axes.Length - 1; i >= 0; i--) result = result.ReduceAxis(op, axes[i], keepDim: true);
-        return keepDim ? result : result.Reshape(ReducedShape(axes, keepDim: false));
+        var merged = new List<int>();
+        var mergedAxes = new List<int>();
+        for (int k = 0; k < dims.Length; k++)
+        {
+            bool reduced = Array.IndexOf(axes, k) >= 0;
+            if (k > 0 && reduced == (Array.IndexOf(axes, k - 1) >= 0))
+            {
+                merged[^1] *= dims[k];
+                continue;
+            }
+            if (reduced) mergedAxes.Add(merged.Count);
+            merged.Add(dims[k]);
+        }
+        var packed = Packed();
+        var result = new Tensor(packed.storage, merged.ToArray());
+        for (int i = mergedAxes.Count - 1; i >= 0; i--)
+        {
+            if (dims.Length > 0 && merged[mergedAxes[i]] == 0 && op != ReduceOp.Sum)
+                throw new ArgumentException($"{op}: cannot reduce an empty dimension of shape {Shapes.Format(dims)} (dims {Shapes.Format(axes)}).");
+            result = result.ReduceAxis(op, mergedAxes[i], keepDim: true);
+        }
+        var shape = ReducedShape(axes, keepDim);
+        return new Tensor(result.storage, shape);
     }
 
     /// <summary>Σ over <paramref name="dims"/> (all when none). ∂/∂x = 1, broadcast back.</summary>

@@ -20,12 +20,16 @@ internal sealed partial class CpuBackend : IBackend
         ? cpu.Data
         : throw new ArgumentException($"Expected a CPU storage, got one of {storage.Backend.Device}.");
 
-    public TensorStorage Allocate(int length) => new CpuStorage(length == 0 ? [] : new float[length]);
+    public TensorStorage Allocate(int length) => CpuArrayPool.Allocate(length, clear: true);
 
-    public TensorStorage AllocateUninitialized(int length) =>
-        new CpuStorage(length == 0 ? [] : GC.AllocateUninitializedArray<float>(length));
+    public TensorStorage AllocateUninitialized(int length) => CpuArrayPool.Allocate(length, clear: false);
 
-    public TensorStorage Upload(ReadOnlySpan<float> data) => new CpuStorage(data.ToArray());
+    public TensorStorage Upload(ReadOnlySpan<float> data)
+    {
+        var storage = CpuArrayPool.Allocate(data.Length, clear: false);
+        data.CopyTo(Data(storage));
+        return storage;
+    }
 
     public void Download(TensorStorage source, Span<float> destination) => Data(source).AsSpan().CopyTo(destination);
 

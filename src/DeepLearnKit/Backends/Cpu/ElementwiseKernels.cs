@@ -1,5 +1,6 @@
 // Contiguous span kernels for the elementwise ops: TensorPrimitives where it has the function,
 // a plain loop otherwise. The strided driver in CpuBackend.Elementwise.cs feeds them rows.
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace DeepLearnKit.Backends.Cpu;
@@ -40,6 +41,7 @@ internal static class ElementwiseKernels
     {
         UnaryOp.Sign => x > 0 ? 1f : x < 0 ? -1f : 0f,
         UnaryOp.LeakyRelu => x > 0 ? x : p * x,
+        UnaryOp.LeakyReluGrad => x > 0 ? 1f : p,
         UnaryOp.Gelu => x * NormalCdf(x),
         UnaryOp.GeluGrad => NormalCdf(x) + x * MathF.Exp(-0.5f * x * x) * 0.3989422804f,
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "No scalar form for this op."),
@@ -69,10 +71,31 @@ internal static class ElementwiseKernels
             case BinaryOp.Pow: TensorPrimitives.Pow(a, b, d); break;
             case BinaryOp.Max: TensorPrimitives.Max(a, b, d); break;
             case BinaryOp.Min: TensorPrimitives.Min(a, b, d); break;
+            case BinaryOp.ReluGrad or BinaryOp.SigmoidGrad or BinaryOp.TanhGrad: ActivationGrad(op, a, b, d); break;
             default:
                 for (int i = 0; i < d.Length; i++) d[i] = Scalar(op, a[i], b[i]);
                 break;
         }
+    }
+
+    /// <summary>The activations' backward ops (gradient a, saved input or output b) in one pass, vectorised.</summary>
+    private static void ActivationGrad(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d)
+    {
+        int i = 0, width = Vector<float>.Count;
+        var one = Vector<float>.One;
+        for (; i <= d.Length - width; i += width)
+        {
+            var g = new Vector<float>(a[i..]);
+            var y = new Vector<float>(b[i..]);
+            var r = op switch
+            {
+                BinaryOp.ReluGrad => Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<float>.Zero), g, Vector<float>.Zero),
+                BinaryOp.SigmoidGrad => g * y * (one - y),
+                _ => g * (one - y * y),
+            };
+            r.CopyTo(d[i..]);
+        }
+        for (; i < d.Length; i++) d[i] = Scalar(op, a[i], b[i]);
     }
 
     /// <summary><c>d[i] = f(a[i], b)</c>.</summary>
@@ -126,6 +149,9 @@ internal static class ElementwiseKernels
         BinaryOp.Le => a <= b ? 1f : 0f,
         BinaryOp.Gt => a > b ? 1f : 0f,
         BinaryOp.Ge => a >= b ? 1f : 0f,
+        BinaryOp.ReluGrad => b > 0 ? a : 0f,
+        BinaryOp.SigmoidGrad => a * b * (1f - b),
+        BinaryOp.TanhGrad => a * (1f - b * b),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
 }

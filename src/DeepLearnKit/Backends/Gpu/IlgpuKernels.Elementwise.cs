@@ -144,6 +144,7 @@ internal static partial class IlgpuKernels
             case UnaryOp.Clamp: return MathF.Min(MathF.Max(x, p), q);
             case UnaryOp.Affine: return p * x + q;
             case UnaryOp.ScalarDivide: return p / x;
+            case UnaryOp.LeakyReluGrad: return x > 0 ? 1f : p;
             default: return float.NaN;   // unreachable: the host checks the op
         }
     }
@@ -166,6 +167,9 @@ internal static partial class IlgpuKernels
             case BinaryOp.Le: return a <= b ? 1f : 0f;
             case BinaryOp.Gt: return a > b ? 1f : 0f;
             case BinaryOp.Ge: return a >= b ? 1f : 0f;
+            case BinaryOp.ReluGrad: return b > 0 ? a : 0f;
+            case BinaryOp.SigmoidGrad: return a * b * (1f - b);
+            case BinaryOp.TanhGrad: return a * (1f - b * b);
             default: return float.NaN;   // unreachable: the host checks the op
         }
     }

@@ -192,7 +192,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             var data = op is UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.Pow ? positive : signed;
             (float p, float q) = op switch
             {
-                UnaryOp.LeakyRelu => (0.1f, 0f),
+                UnaryOp.LeakyRelu or UnaryOp.LeakyReluGrad => (0.1f, 0f),
                 UnaryOp.Pow => (2.5f, 0f),
                 UnaryOp.Clamp => (-0.5f, 0.7f),
                 UnaryOp.Affine => (1.5f, -0.25f),
