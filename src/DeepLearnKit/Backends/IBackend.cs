@@ -229,13 +229,14 @@ public interface IBackend
         TensorStorage c, int batch, int m, int n, int k, bool accumulate);
 
     /// <summary>
-    /// Unfolds image <paramref name="image"/> of a contiguous [N, C, H, W] input, channels
-    /// [channelStart, channelStart + w.Channels), into columns [w.Channels·kH·kW, OH·OW] (zero padding).
+    /// Unfolds images [firstImage, firstImage + imageCount) of a contiguous [N, w.Channels, H, W] input into columns
+    /// [w.Channels·kH·kW, imageCount·OH·OW] (zero padding): row (c·kH + i)·kW + j, column b·OH·OW + oh·OW + ow holds
+    /// <c>x[firstImage + b, c, oh·sH − pH + i·dH, ow·sW − pW + j·dW]</c>, so one GEMM serves the whole batch.
     /// </summary>
-    void Im2Col(TensorStorage x, int image, int channelStart, int totalChannels, Window2d w, TensorStorage columns);
+    void Im2Col(TensorStorage x, int firstImage, int imageCount, Window2d w, TensorStorage columns);
 
-    /// <summary>The adjoint of <see cref="Im2Col"/>: adds the columns back into image <paramref name="image"/> of <paramref name="x"/> (accumulates).</summary>
-    void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int image, int channelStart, int totalChannels);
+    /// <summary>The adjoint of <see cref="Im2Col"/>: adds the columns back into images [firstImage, firstImage + imageCount) of <paramref name="x"/> (accumulates).</summary>
+    void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int firstImage, int imageCount);
 
     /// <summary>
     /// Max pooling of a contiguous [N, C, H, W] input (w.Channels = C): writes [N, C, OH, OW] maxima and the

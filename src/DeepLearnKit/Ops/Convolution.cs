@@ -140,34 +140,85 @@ public sealed partial class Tensor
     }
 
     // The three kernels below take packed tensors and record nothing; the ops above wire them into autograd.
+    // They unfold a part of the batch at a time, B images side by side, so one GEMM (per group) covers the part:
+    // Y as [K, B·L] = W · cols [CK, B·L]. A part holds enough images for a GEMM of at least MinPartColumns
+    // columns (one 28×28 image is enough; a 7×7 layer takes 11, a 1×1 input the whole batch), and parts too small
+    // for the GEMM to split itself run concurrently. The GEMM's [K, B, L] and the tensors' [B, K, L] meet
+    // through one strided copy.
 
-    /// <summary>Conv2d's forward: for each image n and group g, <c>Y[n]_g = W_g · im2col(x[n])_g</c> ([K/G, CK] · [CK, L]).</summary>
+    /// <summary>The GEMM width a part of the batch aims for: narrower products waste most of each register tile.</summary>
+    private const int MinPartColumns = 512;
+
+    /// <summary>The most floats of im2col columns one part may take (64 MiB).</summary>
+    private static int ColumnBudget => ColumnBudgetOnThisThread ?? 1 << 24;
+
+    /// <summary>Lowers <see cref="ColumnBudget"/> on the calling thread, so a test can split a small batch into parts.</summary>
+    [ThreadStatic] internal static int? ColumnBudgetOnThisThread;
+
+    /// <summary>How the batch is cut: <see cref="ImagesPerPart"/> images per part, the parts shared by <see cref="Workers"/> concurrent workers.</summary>
+    private readonly record struct PartPlan(int ImagesPerPart, int Parts, int Workers);
+
+    private static PartPlan PlanParts(ConvGeometry c, Device device)
+    {
+        int wanted = (MinPartColumns + c.Pixels - 1) / Math.Max(1, c.Pixels);
+        int fitting = (int)Math.Max(1, ColumnBudget / Math.Max(1L, c.ColumnLength));
+        int perPart = Math.Clamp(Math.Min(wanted, fitting), 1, Math.Max(1, c.Batch));
+        int parts = (c.Batch + perPart - 1) / perPart;
+        long workPerPart = (long)c.OutChannels * c.GroupRows * c.Pixels * perPart;
+        return new PartPlan(perPart, parts, Math.Max(1, device.Backend.ConcurrentItems(parts, workPerPart)));
+    }
+
+    /// <summary>Runs <c>body(worker, firstImage, imageCount)</c> for every part; each worker takes a contiguous run of parts.</summary>
+    private static void ForEachPart(ConvGeometry c, PartPlan plan, Action<int, int, int> body)
+    {
+        void Work(int worker)
+        {
+            for (int part = worker * plan.Parts / plan.Workers; part < (worker + 1) * plan.Parts / plan.Workers; part++)
+            {
+                int first = part * plan.ImagesPerPart;
+                body(worker, first, Math.Min(plan.ImagesPerPart, c.Batch - first));
+            }
+        }
+        if (plan.Workers == 1) Work(0);
+        else Parallel.For(0, plan.Workers, new ParallelOptions { MaxDegreeOfParallelism = plan.Workers }, Work);
+    }
+
+    /// <summary>The layout that reads images [first, first + count) of a packed [N, K, L] tensor as [K, count, L].</summary>
+    private static StridedLayout ChannelsFirst(ConvGeometry c, int first, int count) =>
+        new([c.OutChannels, count, c.Pixels], [c.Pixels, c.OutChannels * c.Pixels, 1], first * c.OutChannels * c.Pixels);
+
+    /// <summary>Images [first, first + count) of a packed [N, K, L] tensor as a contiguous [K, count·L] matrix (no copy for one image).</summary>
+    private static (TensorStorage Storage, int Offset) GatherChannelsFirst(Tensor y, ConvGeometry c, int first, int count)
+    {
+        if (count == 1) return (y.storage, first * c.OutChannels * c.Pixels);
+        var gathered = y.Backend.AllocateUninitialized(c.OutChannels * count * c.Pixels);
+        y.Backend.Copy(y.storage, ChannelsFirst(c, first, count), gathered, StridedLayout.Contiguous([c.OutChannels, count, c.Pixels]));
+        return (gathered, 0);
+    }
+
+    /// <summary>Conv2d's forward: for each part of B images and group g, <c>Y_g = W_g · im2col(x)_g</c> ([K/G, CK] · [CK, B·L]).</summary>
     private static Tensor ConvolveKernel(Tensor x, Tensor weight, ConvGeometry c)
     {
         var backend = x.Backend;
-        var y = Empty(c.OutputShape, x.Device);
-        int rows = c.GroupRows, pixels = c.Pixels, outPerImage = c.OutChannels * pixels;
-        var blockLayout = StridedLayout.Contiguous([outPerImage]);
-        ForEachImageChunk(c, x.Device, (_, first, end) =>
+        var y = Uninitialized(c.OutputShape, x.Device);
+        int rows = c.GroupRows, pixels = c.Pixels;
+        ForEachPart(c, PlanParts(c, x.Device), (_, first, count) =>
         {
+            int width = count * pixels;
             // All groups' columns come from one im2col: group g's channels are rows [g·CK, (g+1)·CK).
-            var columns = backend.Allocate(c.ColumnLength);
-            var block = backend.Allocate(outPerImage);
-            for (int n = first; n < end; n++)
-            {
-                backend.Im2Col(x.storage, n, 0, c.InChannels, c.Window, columns);
-                backend.MatMul(weight.storage, 0, c.GroupOut * rows, rows, false,
-                    columns, 0, rows * pixels, pixels, false,
-                    block, c.Groups, c.GroupOut, pixels, rows, accumulate: false);
-                // GEMM writes from element 0, so each image's [K, L] block is copied into place.
-                backend.Copy(block, blockLayout, y.storage, StridedLayout.Contiguous([outPerImage], n * outPerImage));
-            }
+            var columns = backend.AllocateUninitialized(c.ColumnLength * count);
+            backend.Im2Col(x.storage, first, count, c.Window, columns);
+            var product = backend.AllocateUninitialized(c.OutChannels * width); // [K, B, L]
+            backend.MatMul(weight.storage, 0, c.GroupOut * rows, rows, false,
+                columns, 0, rows * width, width, false,
+                product, c.Groups, c.GroupOut, width, rows, accumulate: false);
+            backend.Copy(product, StridedLayout.Contiguous([c.OutChannels, count, pixels]), y.storage, ChannelsFirst(c, first, count));
         });
         return y;
     }
 
     /// <summary>
-    /// The adjoint of <see cref="ConvolveKernel"/> in x: <c>x[n] = col2im(W_gᵀ · Y[n]_g)</c> ([CK, K/G] · [K/G, L]).
+    /// The adjoint of <see cref="ConvolveKernel"/> in x: <c>x = col2im(W_gᵀ · Y_g)</c> ([CK, K/G] · [K/G, B·L]).
     /// Conv2d's input gradient and ConvTranspose2d's forward.
     /// </summary>
     private static Tensor ConvolveAdjointKernel(Tensor y, Tensor weight, ConvGeometry c)
@@ -175,59 +226,41 @@ public sealed partial class Tensor
         var backend = y.Backend;
         var x = Empty(c.InputShape, y.Device);
         int rows = c.GroupRows, pixels = c.Pixels;
-        ForEachImageChunk(c, y.Device, (_, first, end) =>
+        ForEachPart(c, PlanParts(c, y.Device), (_, first, count) =>
         {
-            var columns = backend.Allocate(c.ColumnLength);
-            for (int n = first; n < end; n++)
-            {
-                backend.MatMul(weight.storage, 0, c.GroupOut * rows, rows, true,
-                    y.storage, n * c.OutChannels * pixels, c.GroupOut * pixels, pixels, false,
-                    columns, c.Groups, rows, pixels, c.GroupOut, accumulate: false);
-                backend.Col2Im(columns, c.Window, x.storage, n, 0, c.InChannels);
-            }
+            int width = count * pixels;
+            var (gathered, offset) = GatherChannelsFirst(y, c, first, count);
+            var columns = backend.AllocateUninitialized(c.ColumnLength * count);
+            backend.MatMul(weight.storage, 0, c.GroupOut * rows, rows, true,
+                gathered, offset, c.GroupOut * width, width, false,
+                columns, c.Groups, rows, width, c.GroupOut, accumulate: false);
+            backend.Col2Im(columns, c.Window, x.storage, first, count);
         });
         return x;
     }
 
-    /// <summary>The weight gradient: <c>∂L/∂W_g = Σₙ G[n]_g · im2col(x[n])_gᵀ</c> ([K/G, L] · [L, CK]), accumulated over the batch.</summary>
+    /// <summary>The weight gradient: <c>∂L/∂W_g = Σ_parts G_g · im2col(x)_gᵀ</c> ([K/G, B·L] · [B·L, CK]), one partial sum per worker.</summary>
     private static Tensor ConvolveWeightGradKernel(Tensor x, Tensor gy, ConvGeometry c)
     {
+        if (c.Batch == 0) return Empty(c.WeightShape, x.Device);
         var backend = x.Backend;
         int rows = c.GroupRows, pixels = c.Pixels;
-        // One partial sum per chunk of images, added up at the end: chunks run concurrently.
-        var partials = new Tensor[ImageChunks(c, x.Device)];
-        ForEachImageChunk(c, x.Device, (chunk, first, end) =>
+        var plan = PlanParts(c, x.Device);
+        var partials = new Tensor[plan.Workers];
+        var started = new bool[plan.Workers];
+        ForEachPart(c, plan, (worker, first, count) =>
         {
-            var gw = partials[chunk] = Empty(c.WeightShape, x.Device);
-            var columns = backend.Allocate(c.ColumnLength);
-            for (int n = first; n < end; n++)
-            {
-                backend.Im2Col(x.storage, n, 0, c.InChannels, c.Window, columns);
-                backend.MatMul(gy.storage, n * c.OutChannels * pixels, c.GroupOut * pixels, pixels, false,
-                    columns, 0, rows * pixels, pixels, true,
-                    gw.storage, c.Groups, c.GroupOut, rows, pixels, accumulate: n > first);
-            }
+            int width = count * pixels;
+            var (gathered, offset) = GatherChannelsFirst(gy, c, first, count);
+            var columns = backend.AllocateUninitialized(c.ColumnLength * count);
+            backend.Im2Col(x.storage, first, count, c.Window, columns);
+            // A worker's first part overwrites its partial sum; the next ones add to it.
+            partials[worker] ??= Uninitialized(c.WeightShape, x.Device);
+            backend.MatMul(gathered, offset, c.GroupOut * width, width, false,
+                columns, 0, rows * width, width, true,
+                partials[worker].storage, c.Groups, c.GroupOut, rows, width, accumulate: started[worker]);
+            started[worker] = true;
         });
         return partials.Aggregate((a, b) => BinaryKernel("Conv2d", BinaryOp.Add, a, b));
-    }
-
-    /// <summary>
-    /// How many chunks of images the kernels above process concurrently: the backend decides (on the CPU,
-    /// images too small for the GEMM to split itself, as LeNet's, are spread over threads instead).
-    /// </summary>
-    private static int ImageChunks(ConvGeometry c, Device device) =>
-        device.Backend.ConcurrentItems(c.Batch, (long)c.OutChannels * c.GroupRows * c.Pixels);
-
-    /// <summary>Runs <c>body(chunk, firstImage, endImage)</c> over the <see cref="ImageChunks"/> chunks of the batch.</summary>
-    private static void ForEachImageChunk(ConvGeometry c, Device device, Action<int, int, int> body)
-    {
-        int chunks = ImageChunks(c, device);
-        if (chunks == 1)
-        {
-            body(0, 0, c.Batch);
-            return;
-        }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks },
-            t => body(t, t * c.Batch / chunks, (t + 1) * c.Batch / chunks));
     }
 }

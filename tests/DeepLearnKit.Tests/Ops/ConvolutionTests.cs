@@ -190,14 +190,28 @@ public class ConvolutionTests
         Assert.Equal(x.Shape, x.Grad!.Shape);
     }
 
-    [Fact]
-    public void Batch_gradients_are_the_sums_of_per_image_gradients()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Batch_gradients_are_the_sums_of_per_image_gradients(bool inParts)
     {
-        // Big enough that the CPU spreads the batch over threads, each summing its own partial ∂L/∂W.
+        // 16×16 outputs: parts of 2 images (a 512-column GEMM), shared by two workers on two or more cores, each with its
+        // own partial ∂L/∂W. With the columns budget cut to one image, 8 parts of 1, where ∂L/∂x needs no gather.
         var x = TensorAssert.Random(8, 8, 3, 16, 16).RequireGrad();
         var w = TensorAssert.Random(9, 8, 3, 3, 3).RequireGrad();
         var g = TensorAssert.Random(10, 8, 8, 16, 16);
-        Tensor.Conv2d(x, w, padding: 1).Backward(g);
+        var whole = Tensor.Conv2d(x.Detach(), w.Detach(), padding: 1).ToArray();
+        Tensor.ColumnBudgetOnThisThread = inParts ? 3 * 3 * 3 * 16 * 16 : null;
+        try
+        {
+            var y = Tensor.Conv2d(x, w, padding: 1);
+            TensorAssert.Close(whole, y.ToArray(), atol: 1e-5, rtol: 1e-5);
+            y.Backward(g);
+        }
+        finally
+        {
+            Tensor.ColumnBudgetOnThisThread = null;
+        }
 
         var expected = new float[w.NumEl];
         for (int n = 0; n < 8; n++)

@@ -22,13 +22,15 @@ internal sealed class CpuArrayPool
     private static readonly long MaxPooledBytes = Math.Min(512L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
     /// <summary>
-    /// After this many bytes of arrays allocated anew (the pools had none of the size), the pool asks for a young
-    /// collection: dead storages are found only by a collection, and a loop that allocates little else (so the
-    /// collector rarely runs) would otherwise take fresh pages for every temporary.
+    /// Dead storages are found only by a collection, and a loop that allocates little else (so the collector
+    /// rarely runs) would take fresh pages for every temporary. So when the pool has no array of the size asked
+    /// and at least this many bytes were handed out since the last collection (a training step's worth, whose
+    /// temporaries are garbage by the next step), the pool asks for a young collection before allocating anew.
     /// </summary>
-    private const long FreshBytesPerCollection = 4L << 20;
+    private const long BytesPerCollection = 4L << 20;
 
-    private static long pooledBytes, freshBytes;
+    private static long pooledBytes, bytesSinceCollection;
+    private static int collectionsSeen;
 
     [ThreadStatic] private static CpuArrayPool? current;
 
@@ -43,28 +45,35 @@ internal sealed class CpuArrayPool
         if (length < MinPooledLength)
             return new CpuStorage(length == 0 ? [] : clear ? new float[length] : GC.AllocateUninitializedArray<float>(length));
         var pool = Current;
-        if (pool.TryRent(length, out var array))
+        Interlocked.Add(ref bytesSinceCollection, 4L * length);
+        if (pool.TryRent(length, out var array) || (CollectIfWorthIt() && pool.TryRent(length, out array)))
         {
             if (clear) Array.Clear(array);
         }
         else
         {
-            if (Interlocked.Add(ref freshBytes, 4L * length) > FreshBytesPerCollection)
-            {
-                Interlocked.Exchange(ref freshBytes, 0);
-                GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-                GC.WaitForPendingFinalizers();
-            }
-            if (pool.TryRent(length, out array))
-            {
-                if (clear) Array.Clear(array);
-            }
-            else
-            {
-                array = clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
-            }
+            array = clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
         }
         return new PooledCpuStorage(array, pool);
+    }
+
+    /// <summary>Runs a young collection (and the finalizers it queues) if enough was handed out since the last one; true if it ran.</summary>
+    private static bool CollectIfWorthIt()
+    {
+        int collections = GC.CollectionCount(0);
+        if (collections != Volatile.Read(ref collectionsSeen))
+        {
+            // The collector ran by itself since: what it found is back in the pools (or soon will be).
+            Volatile.Write(ref collectionsSeen, collections);
+            Interlocked.Exchange(ref bytesSinceCollection, 0);
+            return false;
+        }
+        if (Interlocked.Read(ref bytesSinceCollection) < BytesPerCollection) return false;
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+        Volatile.Write(ref collectionsSeen, GC.CollectionCount(0));
+        Interlocked.Exchange(ref bytesSinceCollection, 0);
+        return true;
     }
 
     private bool TryRent(int length, out float[] array)

@@ -8,23 +8,23 @@ namespace DeepLearnKit.Backends.Cpu;
 
 internal sealed partial class CpuBackend
 {
-    // Columns: row (c, i, j) = (c·kH + i)·kW + j, column (oh, ow) = oh·OW + ow, holding
-    // x[c, oh·sH − pH + i·dH, ow·sW − pW + j·dW] (0 outside the image).
-    public void Im2Col(TensorStorage x, int image, int channelStart, int totalChannels, Window2d w, TensorStorage columns)
+    // Columns: row (c, i, j) = (c·kH + i)·kW + j, column (b, oh, ow) = (b·OH + oh)·OW + ow, holding
+    // x[first + b, c, oh·sH − pH + i·dH, ow·sW − pW + j·dW] (0 outside the image). One task per (image, channel).
+    public void Im2Col(TensorStorage x, int firstImage, int imageCount, Window2d w, TensorStorage columns)
     {
         float[] src = Data(x), cols = Data(columns);
-        int outH = w.OutHeight, outW = w.OutWidth, plane = w.Height * w.Width, taps = w.KernelH * w.KernelW;
-        int imageStart = (image * totalChannels + channelStart) * plane;
-        CpuParallel.For(w.Channels, (long)taps * outH * outW, c =>
+        int outH = w.OutHeight, outW = w.OutWidth, plane = w.Height * w.Width, pixels = outH * outW, width = imageCount * pixels;
+        CpuParallel.For(imageCount * w.Channels, (long)w.KernelH * w.KernelW * pixels, task =>
         {
-            int channel = imageStart + c * plane;
+            int b = task / w.Channels, c = task - b * w.Channels;
+            int channel = ((firstImage + b) * w.Channels + c) * plane;
             for (int i = 0; i < w.KernelH; i++)
             {
                 for (int j = 0; j < w.KernelW; j++)
                 {
                     int shiftW = j * w.DilationW - w.PadW;
                     var (first, end) = ValidRange(shiftW, w.StrideW, w.Width, outW);
-                    var row = cols.AsSpan(((c * w.KernelH + i) * w.KernelW + j) * outH * outW, outH * outW);
+                    var row = cols.AsSpan(((c * w.KernelH + i) * w.KernelW + j) * width + b * pixels, pixels);
                     for (int oh = 0; oh < outH; oh++)
                     {
                         var dst = row.Slice(oh * outW, outW);
@@ -52,16 +52,16 @@ internal sealed partial class CpuBackend
         });
     }
 
-    // The same walk as Im2Col with the copy reversed into an add; each channel owns its plane, so
-    // channels run in parallel without races.
-    public void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int image, int channelStart, int totalChannels)
+    // The same walk as Im2Col with the copy reversed into an add; each (image, channel) task owns its plane,
+    // so tasks run in parallel without races.
+    public void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int firstImage, int imageCount)
     {
         float[] cols = Data(columns), dstAll = Data(x);
-        int outH = w.OutHeight, outW = w.OutWidth, plane = w.Height * w.Width, taps = w.KernelH * w.KernelW;
-        int imageStart = (image * totalChannels + channelStart) * plane;
-        CpuParallel.For(w.Channels, (long)taps * outH * outW, c =>
+        int outH = w.OutHeight, outW = w.OutWidth, plane = w.Height * w.Width, pixels = outH * outW, width = imageCount * pixels;
+        CpuParallel.For(imageCount * w.Channels, (long)w.KernelH * w.KernelW * pixels, task =>
         {
-            int channel = imageStart + c * plane;
+            int b = task / w.Channels, c = task - b * w.Channels;
+            int channel = ((firstImage + b) * w.Channels + c) * plane;
             for (int i = 0; i < w.KernelH; i++)
             {
                 for (int j = 0; j < w.KernelW; j++)
@@ -69,7 +69,7 @@ internal sealed partial class CpuBackend
                     int shiftW = j * w.DilationW - w.PadW;
                     var (first, end) = ValidRange(shiftW, w.StrideW, w.Width, outW);
                     if (first == end) continue;
-                    int rowStart = ((c * w.KernelH + i) * w.KernelW + j) * outH * outW;
+                    int rowStart = ((c * w.KernelH + i) * w.KernelW + j) * width + b * pixels;
                     for (int oh = 0; oh < outH; oh++)
                     {
                         int ih = oh * w.StrideH + i * w.DilationH - w.PadH;

@@ -50,8 +50,8 @@ internal sealed class IlgpuBackend : IBackend
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, ReduceOp> reduceRows;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int, int> argReduce;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs> sgemm;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageSlice> im2col;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageSlice> col2im;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageRange> im2col;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageRange> col2im;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Window2d> maxPool;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Window2d> maxPoolBackward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int> avgPool;
@@ -72,8 +72,8 @@ internal sealed class IlgpuBackend : IBackend
         reduceRows = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, ReduceOp>(IlgpuKernels.ReduceRowsKernel);
         argReduce = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.ArgReduceKernel);
         sgemm = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(IlgpuKernels.SgemmKernel);
-        im2col = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageSlice>(IlgpuKernels.Im2ColKernel);
-        col2im = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageSlice>(IlgpuKernels.Col2ImKernel);
+        im2col = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageRange>(IlgpuKernels.Im2ColKernel);
+        col2im = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, ImageRange>(IlgpuKernels.Col2ImKernel);
         maxPool = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Window2d>(IlgpuKernels.MaxPoolKernel);
         maxPoolBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, Window2d>(IlgpuKernels.MaxPoolBackwardKernel);
         avgPool = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int>(IlgpuKernels.AvgPoolKernel);
@@ -124,8 +124,6 @@ internal sealed class IlgpuBackend : IBackend
     public Device Device { get; }
 
     /// <inheritdoc/>
-    public int ConcurrentItems(int items, long workPerItem) => 1;
-
     /// <summary>Queues a collected storage's buffer to be freed on the next call (see <see cref="IlgpuStorage"/>).</summary>
     internal void ReleaseLater(MemoryBuffer1D<float, Stride1D.Dense> buffer) => released.Enqueue(buffer);
 
@@ -137,6 +135,8 @@ internal sealed class IlgpuBackend : IBackend
     }
 
     /// <inheritdoc/>
+    public int ConcurrentItems(int items, long workPerItem) => 1;
+
     public TensorStorage AllocateUninitialized(int length) => NewStorage(length);
 
     public TensorStorage Upload(ReadOnlySpan<float> data)
@@ -247,20 +247,20 @@ internal sealed class IlgpuBackend : IBackend
         }
     }
 
-    public void Im2Col(TensorStorage x, int image, int channelStart, int totalChannels, Window2d w, TensorStorage columns)
+    public void Im2Col(TensorStorage x, int firstImage, int imageCount, Window2d w, TensorStorage columns)
     {
         Enter();
-        int count = w.Channels * w.KernelH * w.KernelW * w.OutHeight * w.OutWidth;
+        long count = (long)imageCount * w.Channels * w.KernelH * w.KernelW * w.OutHeight * w.OutWidth;
         if (count <= 0) return;
-        im2col(count, Storage(x, nameof(Im2Col)).View, Storage(columns, nameof(Im2Col)).View, w, new ImageSlice(image, channelStart, totalChannels));
+        im2col(checked((int)count), Storage(x, nameof(Im2Col)).View, Storage(columns, nameof(Im2Col)).View, w, new ImageRange(firstImage, imageCount));
     }
 
-    public void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int image, int channelStart, int totalChannels)
+    public void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int firstImage, int imageCount)
     {
         Enter();
-        int count = w.Channels * w.Height * w.Width;
+        long count = (long)imageCount * w.Channels * w.Height * w.Width;
         if (count <= 0 || w.OutHeight <= 0 || w.OutWidth <= 0) return;
-        col2im(count, Storage(columns, nameof(Col2Im)).View, Storage(x, nameof(Col2Im)).View, w, new ImageSlice(image, channelStart, totalChannels));
+        col2im(checked((int)count), Storage(columns, nameof(Col2Im)).View, Storage(x, nameof(Col2Im)).View, w, new ImageRange(firstImage, imageCount));
     }
 
     public void MaxPool2d(TensorStorage x, int batch, Window2d w, TensorStorage output, TensorStorage argmax)

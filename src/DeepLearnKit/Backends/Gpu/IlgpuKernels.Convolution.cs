@@ -5,36 +5,39 @@ using ILGPU;
 
 namespace DeepLearnKit.Backends.Gpu;
 
-/// <summary>Which image of an [N, C, H, W] tensor, and which of its channels, an im2col/col2im launch reads or writes.</summary>
-internal readonly record struct ImageSlice(int Image, int ChannelStart, int TotalChannels);
+/// <summary>Which images of an [N, C, H, W] tensor an im2col/col2im launch reads or writes: [First, First + Count).</summary>
+internal readonly record struct ImageRange(int First, int Count);
 
 internal static partial class IlgpuKernels
 {
     /// <summary>
-    /// <c>columns[(c·kH + kh)·kW + kw, oh·OW + ow] = x[image, channelStart + c, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]</c>,
+    /// <c>columns[(c·kH + kh)·kW + kw, b·OH·OW + oh·OW + ow] = x[first + b, c, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW]</c>,
     /// zero outside the image.
     /// </summary>
-    public static void Im2ColKernel(Index1D t, ArrayView<float> x, ArrayView<float> columns, Window2d w, ImageSlice s)
+    public static void Im2ColKernel(Index1D t, ArrayView<float> x, ArrayView<float> columns, Window2d w, ImageRange images)
     {
-        int outW = w.OutWidth, plane = w.OutHeight * outW;
-        int row = t / plane, col = t - row * plane;
+        int outW = w.OutWidth, plane = w.OutHeight * outW, width = images.Count * plane;
+        int row = t / width, col = t - row * width;
+        int b = col / plane, pixel = col - b * plane;
         int taps = w.KernelH * w.KernelW;
         int c = row / taps, tap = row - c * taps;
         int kh = tap / w.KernelW, kw = tap - kh * w.KernelW;
-        int oh = col / outW, ow = col - oh * outW;
+        int oh = pixel / outW, ow = pixel - oh * outW;
         int h = oh * w.StrideH - w.PadH + kh * w.DilationH;
         int x0 = ow * w.StrideW - w.PadW + kw * w.DilationW;
         columns[t] = h >= 0 && h < w.Height && x0 >= 0 && x0 < w.Width
-            ? x[((s.Image * s.TotalChannels + s.ChannelStart + c) * w.Height + h) * w.Width + x0]
+            ? x[(((images.First + b) * w.Channels + c) * w.Height + h) * w.Width + x0]
             : 0f;
     }
 
     /// <summary>The adjoint of im2col, gathered: each pixel adds every column entry that im2col copied from it.</summary>
-    public static void Col2ImKernel(Index1D t, ArrayView<float> columns, ArrayView<float> x, Window2d w, ImageSlice s)
+    public static void Col2ImKernel(Index1D t, ArrayView<float> columns, ArrayView<float> x, Window2d w, ImageRange images)
     {
-        int c = t / (w.Height * w.Width), rest = t - c * w.Height * w.Width;
-        int h = rest / w.Width, x0 = rest - h * w.Width;
-        int outH = w.OutHeight, outW = w.OutWidth;
+        int planeIn = w.Height * w.Width, imageSize = w.Channels * planeIn;
+        int b = t / imageSize, inImage = t - b * imageSize;
+        int c = inImage / planeIn, pixel = inImage - c * planeIn;
+        int h = pixel / w.Width, x0 = pixel - h * w.Width;
+        int outH = w.OutHeight, outW = w.OutWidth, plane = outH * outW, width = images.Count * plane;
         float sum = 0f;
         for (int kh = 0; kh < w.KernelH; kh++)
         {
@@ -44,10 +47,10 @@ internal static partial class IlgpuKernels
             {
                 int ow = WindowIndex(x0 + w.PadW - kw * w.DilationW, w.StrideW, outW);
                 if (ow < 0) continue;
-                sum += columns[((c * w.KernelH + kh) * w.KernelW + kw) * outH * outW + oh * outW + ow];
+                sum += columns[((c * w.KernelH + kh) * w.KernelW + kw) * width + b * plane + oh * outW + ow];
             }
         }
-        x[((s.Image * s.TotalChannels + s.ChannelStart + c) * w.Height + h) * w.Width + x0] += sum;
+        x[images.First * imageSize + t] += sum;
     }
 
     /// <summary>Max over each window's in-image taps (padding never wins; the first max, or a NaN, is kept) and its flat h·W + w index.</summary>

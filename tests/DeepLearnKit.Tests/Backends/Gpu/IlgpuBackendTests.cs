@@ -412,19 +412,21 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
     [Fact]
     public void Im2Col_and_Col2Im_match_the_loop_definition()
     {
-        int images = 2, totalChannels = 3, channelStart = 1, image = 1;
+        // Images 1 and 2 of 4, so both the offset of the first image and the column blocks of each image count.
+        int images = 4, firstImage = 1, imageCount = 2;
         var w = Conv;
-        var x = Randoms(images * totalChannels * w.Height * w.Width, 22);
-        int rows = w.Channels * w.KernelH * w.KernelW, cols = w.OutHeight * w.OutWidth;
-        int At(int c, int h, int ww) => ((image * totalChannels + channelStart + c) * w.Height + h) * w.Width + ww;
+        var x = Randoms(images * w.Channels * w.Height * w.Width, 22);
+        int rows = w.Channels * w.KernelH * w.KernelW, pixels = w.OutHeight * w.OutWidth, cols = imageCount * pixels;
+        int At(int b, int c, int h, int ww) => (((firstImage + b) * w.Channels + c) * w.Height + h) * w.Width + ww;
         bool Inside(int h, int ww) => h >= 0 && h < w.Height && ww >= 0 && ww < w.Width;
 
         var expected = new float[rows * cols];
-        foreach (var t in Taps(w)) expected[t.Row * cols + t.Col] = Inside(t.H, t.W) ? x[At(t.Channel, t.H, t.W)] : 0f;
+        for (int b = 0; b < imageCount; b++)
+            foreach (var t in Taps(w)) expected[t.Row * cols + b * pixels + t.Col] = Inside(t.H, t.W) ? x[At(b, t.Channel, t.H, t.W)] : 0f;
         Func<IBackend, TensorStorage> im2col = b =>
         {
             var columns = b.Allocate(rows * cols);
-            b.Im2Col(b.Upload(x), image, channelStart, totalChannels, w, columns);
+            b.Im2Col(b.Upload(x), firstImage, imageCount, w, columns);
             return columns;
         };
         var actual = Download(Sim, im2col(Sim));
@@ -433,11 +435,12 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
 
         var columnsData = Randoms(rows * cols, 23);
         var back = (float[])x.Clone();
-        foreach (var t in Taps(w)) if (Inside(t.H, t.W)) back[At(t.Channel, t.H, t.W)] += columnsData[t.Row * cols + t.Col];
+        for (int b = 0; b < imageCount; b++)
+            foreach (var t in Taps(w)) if (Inside(t.H, t.W)) back[At(b, t.Channel, t.H, t.W)] += columnsData[t.Row * cols + b * pixels + t.Col];
         Func<IBackend, TensorStorage> col2im = b =>
         {
             var image2 = b.Upload(x);
-            b.Col2Im(b.Upload(columnsData), w, image2, image, channelStart, totalChannels);
+            b.Col2Im(b.Upload(columnsData), w, image2, firstImage, imageCount);
             return image2;
         };
         actual = Download(Sim, col2im(Sim));
