@@ -24,11 +24,14 @@ internal sealed class CpuArrayPool
     /// <summary>
     /// Dead storages are found only by a collection, and a loop that allocates little else (so the collector
     /// rarely runs) would take fresh pages for every temporary. So when the pool has no array of the size asked
-    /// and at least this many bytes were handed out since the last collection (a training step's worth, whose
-    /// temporaries are garbage by the next step), the pool asks for a young collection before allocating anew.
+    /// and at least <see cref="bytesPerCollection"/> were handed out since the last collection, the pool asks for
+    /// a young collection before allocating anew. That amount adapts: it halves (down to 4 MiB) while collections
+    /// find about as much garbage as was handed out (a training step's temporaries are garbage by the next step),
+    /// and doubles (up to 1 GiB) while they find little (the memory is live: a big graph, a dataset being built).
     /// </summary>
-    private const long BytesPerCollection = 4L << 20;
+    private const long MinBytesPerCollection = 4L << 20, MaxBytesPerCollection = 1L << 30;
 
+    private static long bytesPerCollection = MinBytesPerCollection;
     private static long pooledBytes, bytesSinceCollection;
     private static int collectionsSeen;
 
@@ -68,9 +71,15 @@ internal sealed class CpuArrayPool
             Interlocked.Exchange(ref bytesSinceCollection, 0);
             return false;
         }
-        if (Interlocked.Read(ref bytesSinceCollection) < BytesPerCollection) return false;
+        long handedOut = Interlocked.Read(ref bytesSinceCollection), threshold = Interlocked.Read(ref bytesPerCollection);
+        if (handedOut < threshold) return false;
+        long pooledBefore = Interlocked.Read(ref pooledBytes);
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
+        long recovered = Interlocked.Read(ref pooledBytes) - pooledBefore;
+        Interlocked.Exchange(ref bytesPerCollection, 2 * recovered >= handedOut
+            ? Math.Max(MinBytesPerCollection, threshold / 2)
+            : Math.Min(MaxBytesPerCollection, threshold * 2));
         Volatile.Write(ref collectionsSeen, GC.CollectionCount(0));
         Interlocked.Exchange(ref bytesSinceCollection, 0);
         return true;

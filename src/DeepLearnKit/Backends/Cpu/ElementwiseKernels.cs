@@ -30,10 +30,28 @@ internal static class ElementwiseKernels
                 TensorPrimitives.Min(d, q, d);
                 break;
             case UnaryOp.ScalarDivide: TensorPrimitives.Divide(p, x, d); break;
+            case UnaryOp.LeakyRelu or UnaryOp.LeakyReluGrad: LeakyRelu(op, x, d, p); break;
             default:
                 for (int i = 0; i < x.Length; i++) d[i] = Scalar(op, x[i], p);
                 break;
         }
+    }
+
+    /// <summary>Leaky ReLU (<c>x or p·x</c>) and its derivative (<c>1 or p</c>), vectorised.</summary>
+    private static void LeakyRelu(UnaryOp op, ReadOnlySpan<float> x, Span<float> d, float p)
+    {
+        int i = 0, width = Vector<float>.Count;
+        var slope = new Vector<float>(p);
+        for (; i <= d.Length - width; i += width)
+        {
+            var v = new Vector<float>(x[i..]);
+            var positive = Vector.GreaterThan(v, Vector<float>.Zero);
+            var r = op == UnaryOp.LeakyRelu
+                ? Vector.ConditionalSelect(positive, v, v * slope)
+                : Vector.ConditionalSelect(positive, Vector<float>.One, slope);
+            r.CopyTo(d[i..]);
+        }
+        for (; i < d.Length; i++) d[i] = Scalar(op, x[i], p);
     }
 
     /// <summary>The scalar definition of every unary op; the GPU kernels and the tests follow it.</summary>
