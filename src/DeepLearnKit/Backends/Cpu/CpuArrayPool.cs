@@ -21,18 +21,12 @@ internal sealed class CpuArrayPool
     /// <summary>The most bytes all pools together keep for reuse; arrays beyond it are left to the collector.</summary>
     private static readonly long MaxPooledBytes = Math.Min(512L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
-    /// <summary>
-    /// Dead storages are found only by a collection, and a loop that allocates little else (so the collector
-    /// rarely runs) would take fresh pages for every temporary. So when the pool has no array of the size asked
-    /// and at least <see cref="bytesPerCollection"/> were handed out since the last collection, the pool asks for
-    /// a young collection before allocating anew. That amount adapts: it halves (down to 4 MiB) while collections
-    /// find about as much garbage as was handed out (a training step's temporaries are garbage by the next step),
-    /// and doubles (up to 1 GiB) while they find little (the memory is live: a big graph, a dataset being built).
-    /// </summary>
-    private const long MinBytesPerCollection = 4L << 20, MaxBytesPerCollection = 1L << 30;
+    /// <summary>The least a collection the pool asks for must wait for (see <see cref="CollectIfWorthIt"/>).</summary>
+    private const long MinBytesPerCollection = 4L << 20;
 
-    private static long bytesPerCollection = MinBytesPerCollection;
-    private static long pooledBytes, bytesSinceCollection;
+    private static long pooledBytes;       // in the free lists
+    private static long liveBytes;         // in pooled storages not yet collected
+    private static long liveAfterCollection, bytesSinceCollection;
     private static int collectionsSeen;
 
     [ThreadStatic] private static CpuArrayPool? current;
@@ -48,7 +42,6 @@ internal sealed class CpuArrayPool
         if (length < MinPooledLength)
             return new CpuStorage(length == 0 ? [] : clear ? new float[length] : GC.AllocateUninitializedArray<float>(length));
         var pool = Current;
-        Interlocked.Add(ref bytesSinceCollection, 4L * length);
         if (pool.TryRent(length, out var array) || (CollectIfWorthIt() && pool.TryRent(length, out array)))
         {
             if (clear) Array.Clear(array);
@@ -57,10 +50,18 @@ internal sealed class CpuArrayPool
         {
             array = clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
         }
+        Interlocked.Add(ref liveBytes, 4L * length);
+        Interlocked.Add(ref bytesSinceCollection, 4L * length);
         return new PooledCpuStorage(array, pool);
     }
 
-    /// <summary>Runs a young collection (and the finalizers it queues) if enough was handed out since the last one; true if it ran.</summary>
+    /// <summary>
+    /// Dead storages are found only by a collection, and a loop that allocates little else (so the collector
+    /// rarely runs) would take fresh pages for every temporary. So when the pool has none of the size asked, it
+    /// runs a young collection (and the finalizers that hand arrays back) if, since the last collection, it handed
+    /// out at least half of what was live after it (and 4 MiB): the bytes that may have died since are then worth
+    /// the collection's cost, which grows with what is live, as in the collector's own budgets. True if it ran.
+    /// </summary>
     private static bool CollectIfWorthIt()
     {
         int collections = GC.CollectionCount(0);
@@ -68,19 +69,16 @@ internal sealed class CpuArrayPool
         {
             // The collector ran by itself since: what it found is back in the pools (or soon will be).
             Volatile.Write(ref collectionsSeen, collections);
+            Interlocked.Exchange(ref liveAfterCollection, Interlocked.Read(ref liveBytes));
             Interlocked.Exchange(ref bytesSinceCollection, 0);
             return false;
         }
-        long handedOut = Interlocked.Read(ref bytesSinceCollection), threshold = Interlocked.Read(ref bytesPerCollection);
-        if (handedOut < threshold) return false;
-        long pooledBefore = Interlocked.Read(ref pooledBytes);
+        if (Interlocked.Read(ref bytesSinceCollection) < Math.Max(MinBytesPerCollection, Interlocked.Read(ref liveAfterCollection) / 2))
+            return false;
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
-        long recovered = Interlocked.Read(ref pooledBytes) - pooledBefore;
-        Interlocked.Exchange(ref bytesPerCollection, 2 * recovered >= handedOut
-            ? Math.Max(MinBytesPerCollection, threshold / 2)
-            : Math.Min(MaxBytesPerCollection, threshold * 2));
         Volatile.Write(ref collectionsSeen, GC.CollectionCount(0));
+        Interlocked.Exchange(ref liveAfterCollection, Interlocked.Read(ref liveBytes));
         Interlocked.Exchange(ref bytesSinceCollection, 0);
         return true;
     }
@@ -96,9 +94,10 @@ internal sealed class CpuArrayPool
         return false;
     }
 
-    /// <summary>Keeps <paramref name="array"/> for reuse by this pool's thread, unless the pools are full.</summary>
+    /// <summary>Called when a storage from this pool is collected: keeps its array for this pool's thread, unless the pools are full.</summary>
     public void Return(float[] array)
     {
+        Interlocked.Add(ref liveBytes, -4L * array.Length);
         if (Interlocked.Add(ref pooledBytes, 4L * array.Length) > MaxPooledBytes)
         {
             Interlocked.Add(ref pooledBytes, -4L * array.Length);
