@@ -6,6 +6,14 @@ using DeepLearnKit.Backends.Cpu;
 
 namespace DeepLearnKit.Tests.Backends.Cpu;
 
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CpuArrayPoolCollection
+{
+    /// <summary>Tests that count collections and arrays run alone: other tests' allocations would blur them.</summary>
+    public const string Name = "CPU array pool";
+}
+
+[Collection(CpuArrayPoolCollection.Name)]
 public class CpuArrayPoolTests
 {
     private const int Length = CpuArrayPool.MinPooledLength + 123; // a size no other test allocates
@@ -84,5 +92,22 @@ public class CpuArrayPoolTests
         var storage = CpuArrayPool.Allocate(CpuArrayPool.MinPooledLength - 1, clear: true);
         Assert.IsNotType<PooledCpuStorage>(storage);
         Assert.IsType<PooledCpuStorage>(CpuArrayPool.Allocate(CpuArrayPool.MinPooledLength, clear: true));
+    }
+
+    [Fact]
+    public void A_loop_that_drops_its_results_reuses_a_few_arrays()
+    {
+        // 4 MiB results dropped at once and little else allocated, so the collector would hardly run by itself:
+        // the pool runs a young collection when it is dry, and the same few arrays come back every time.
+        var seen = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        int before = GC.CollectionCount(0);
+        for (int i = 0; i < 200; i++)
+        {
+            var t = Tensor.Full(i, 1 << 20);
+            seen.Add(CpuBackend.Data(t.storage));
+            Assert.Equal(i, t[123].Item()); // filled anew, whatever array it got
+        }
+        Assert.InRange(seen.Count, 1, 20);
+        Assert.InRange(GC.CollectionCount(0) - before, 1, 200);
     }
 }
