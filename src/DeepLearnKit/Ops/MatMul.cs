@@ -20,6 +20,11 @@ public sealed partial class Tensor
         if (k != kb)
             throw new ArgumentException($"MatMul: shapes {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)} cannot be multiplied ({k} columns vs {kb} rows).");
 
+        // A stack of matrices times one matrix (a Linear layer on [N, T, in], an RNN's input projection) is one GEMM
+        // over the stack's rows: b is packed once, and its gradient is one product instead of a batch to sum.
+        if (a.Rank > 2 && b.Rank == 2)
+            return MatMul(a.Reshape(-1, k), b).Reshape([.. a.dims[..^1], n]);
+
         int[] batch = Shapes.Broadcast($"MatMul of {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)}, batch dims", a2.dims[..^2], b2.dims[..^2]);
         Tensor y;
         using (NoGrad()) y = MatMulKernel(a2, b2, batch, m, n, k);
@@ -31,11 +36,20 @@ public sealed partial class Tensor
         return Autograd.Record(y, "MatMul", [a, b], g =>
         {
             var g2 = g.Reshape(batch.Append(m).Append(n).ToArray());
-            var ga = a.RequiresGrad ? MatMul(g2, b2.Transpose(-1, -2)).SumTo(a2.dims).Reshape(a.dims) : null;
-            var gb = b.RequiresGrad ? MatMul(a2.Transpose(-1, -2), g2).SumTo(b2.dims).Reshape(b.dims) : null;
+            // A transposed operand (a layer's Wᵀ) gets its gradient computed transposed, (Gᵀ·A)ᵀ for Aᵀ·G, so that
+            // what reaches W through the transpose is row-major like W and adds up without a strided pass.
+            var ga = !a.RequiresGrad ? null
+                : (IsTransposed(a2) ? MatMul(b2, g2.Transpose(-1, -2)).Transpose(-1, -2) : MatMul(g2, b2.Transpose(-1, -2)))
+                    .SumTo(a2.dims).Reshape(a.dims);
+            var gb = !b.RequiresGrad ? null
+                : (IsTransposed(b2) ? MatMul(g2.Transpose(-1, -2), a2).Transpose(-1, -2) : MatMul(a2.Transpose(-1, -2), g2))
+                    .SumTo(b2.dims).Reshape(b.dims);
             return [ga, gb];
         });
     }
+
+    /// <summary>True when the last two dims are stored column-major (a transposed view of a row-major matrix).</summary>
+    private static bool IsTransposed(Tensor x) => x.dims[^2] > 1 && x.dims[^1] > 1 && x.strides[^2] == 1 && x.strides[^1] != 1;
 
     /// <summary><c>this @ other</c>; see <see cref="MatMul(Tensor, Tensor)"/>.</summary>
     public Tensor MatMul(Tensor other) => MatMul(this, other);

@@ -142,6 +142,30 @@ public class MatMulTests
     }
 
     [Fact]
+    public void A_stack_times_a_transposed_weight_gives_per_matrix_products_and_a_row_major_weight_gradient()
+    {
+        // A Linear layer on [B, M, K]: one GEMM over the B·M rows, and W's gradient computed as (Gᵀ·X) so that it
+        // arrives row-major through the transpose. Expected values: each matrix of the stack on its own.
+        var x = Random(50, 3, 4, 5).RequireGrad(); // (B, M, K)
+        var w = Random(51, 6, 5).RequireGrad();    // (N, K), used as wᵀ
+        var g = Random(52, 3, 4, 6);
+        var y = x.MatMul(w.T);
+        Assert.Equal([3, 4, 6], y.Shape);
+        y.Backward(g);
+        var expectedGradW = Tensor.Zeros(6, 5);
+        for (int b = 0; b < 3; b++)
+        {
+            var xb = x.Detach().Select(0, b);
+            var gb = g.Select(0, b);
+            Close(xb.MatMul(w.Detach().T).ToArray(), y.Select(0, b).ToArray(), atol: 1e-6);
+            Close(gb.MatMul(w.Detach()).ToArray(), x.Grad!.Select(0, b).ToArray(), atol: 1e-6);
+            expectedGradW = expectedGradW + gb.T.MatMul(xb);
+        }
+        Assert.True(w.Grad!.IsContiguous);
+        Close(expectedGradW.ToArray(), w.Grad.ToArray(), atol: 1e-5);
+    }
+
+    [Fact]
     public void MatMul_does_not_change_its_inputs()
     {
         var a = Random(40, 65, 66);
