@@ -43,8 +43,7 @@ public sealed class LSTMCell : RecurrentCell
     /// </summary>
     internal static (Tensor H, Tensor C) Step(Tensor gi, Tensor h, Tensor c, Tensor weightHh, Tensor? biasHh)
     {
-        var gates = gi + h.MatMul(weightHh.T); // (N, 4H)
-        if (biasHh is not null) gates = gates + biasHh;
+        var gates = Tensor.AddMatMul(biasHh is null ? gi : gi + biasHh, h, weightHh.T); // (N, 4H)
         var state = Tensor.LstmCell(gates, c); // (2, N, H): h', c' from the fused cell
         return (state.Select(0, 0), state.Select(0, 1));
     }

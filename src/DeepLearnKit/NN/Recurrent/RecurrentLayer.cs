@@ -79,8 +79,8 @@ public abstract class RecurrentLayer : Module
 
     /// <summary>
     /// True when a step's pre-activations are <c>gi + h·W_hhᵀ + b_hh</c> (RNN, LSTM; not GRU, whose reset gate
-    /// multiplies part of <c>h·W_hhᵀ + b_hh</c>): then b_hh is added to all steps at once and W_hh gets its gradient
-    /// in one GEMM over all steps (<see cref="WithHiddenParameters"/>).
+    /// multiplies part of <c>h·W_hhᵀ + b_hh</c>): then b_hh joins b_ih in the projection of all steps at once and
+    /// W_hh gets its gradient in one GEMM over all steps (<see cref="WithHiddenWeight"/>).
     /// </summary>
     private protected virtual bool AddsHiddenProjection => false;
 
@@ -115,13 +115,18 @@ public abstract class RecurrentLayer : Module
             // The speed trick: the input's share of every gate for all T steps in one GEMM. Layer 0 reads the input
             // in the caller's layout (no transposed copy); the layers above read the stacked h_t of the one below.
             var (layerInput, stepDim) = below is null ? (x, timeDim) : (Tensor.Stack(below, dim: 0), 0); // (T, N, in) or (N, T, in)
-            var gi = CellInput.Project(layerInput, weightsIh[l], biasesIh[l]); // (T, N, G·H) or (N, T, G·H)
             var (weightHh, biasHh) = (weightsHh[l], biasesHh[l]);
             var hPrev = new Tensor[steps]; // h_(t−1) of each step, for W_hh's gradient
+            Tensor gi; // (T, N, G·H) or (N, T, G·H)
             if (AddsHiddenProjection)
             {
-                gi = WithHiddenParameters(gi, weightHh, biasHh, hPrev, stepDim);
+                var bias = biasesIh[l] is { } bIh && biasHh is not null ? bIh + biasHh : null; // b_ih + b_hh, added once
+                gi = WithHiddenWeight(CellInput.Project(layerInput, weightsIh[l], bias), weightHh, hPrev, stepDim);
                 (weightHh, biasHh) = (weightHh.Detach(), null); // the steps differentiate h·W_hhᵀ with respect to h only
+            }
+            else
+            {
+                gi = CellInput.Project(layerInput, weightsIh[l], biasesIh[l]);
             }
             for (int t = 0; t < steps; t++)
             {
@@ -144,30 +149,24 @@ public abstract class RecurrentLayer : Module
     }
 
     /// <summary>
-    /// <c>gi + b_hh</c> for all steps, recorded as an op of (gi, W_hh, b_hh) whose backward, given G = ∂L/∂gates for every
-    /// step (each step's pre-activations are this op's slice plus <c>h_(t−1)·W_hhᵀ</c>), also gives W_hh its gradient:
+    /// <paramref name="gi"/> itself, recorded as an op of (gi, W_hh) whose backward, given G = ∂L/∂gi for every step
+    /// (each step's pre-activations are gi's slice plus <c>h_(t−1)·W_hhᵀ</c>, so G is also ∂L/∂ of them), passes G on
+    /// and gives W_hh its gradient over all steps in one GEMM with K = T·N:
     /// <code>
-    /// ∂L/∂gi = G      ∂L/∂b_hh = Σ_(t,n) G[t, n]      ∂L/∂W_hh = Σ_t G_tᵀ·h_(t−1)   (one GEMM with K = T·N)
+    /// ∂L/∂W_hh = Σ_t G_tᵀ·h_(t−1)
     /// </code>
-    /// so the steps multiply by a detached W_hh and no step computes or accumulates a [G·H, H] weight gradient of
-    /// its own. <paramref name="hPrev"/> is filled by the loop before the backward reads it.
+    /// so the steps multiply by a detached W_hh and none computes or accumulates a [G·H, H] weight gradient of its
+    /// own. <paramref name="hPrev"/> is filled by the loop before the backward reads it.
     /// </summary>
-    private static Tensor WithHiddenParameters(Tensor gi, Tensor weightHh, Tensor? biasHh, Tensor[] hPrev, int stepDim)
-    {
-        Tensor y;
-        using (Tensor.NoGrad()) y = biasHh is null ? gi.Detach() : gi + biasHh;
-        Tensor[] inputs = biasHh is null ? [gi, weightHh] : [gi, weightHh, biasHh];
-        return Autograd.Record(y, "RecurrentHidden", inputs, g =>
+    private static Tensor WithHiddenWeight(Tensor gi, Tensor weightHh, Tensor[] hPrev, int stepDim) =>
+        Autograd.Record(gi.Detach(), "RecurrentHiddenWeight", [gi, weightHh], g =>
         {
-            int gates = g.Size(-1);
-            var rows = g.Reshape(-1, gates); // (T·N, G·H), rows in gi's order
+            var rows = g.Reshape(-1, g.Size(-1)); // (T·N, G·H), rows in gi's order
             var gradW = weightHh.RequiresGrad
                 ? rows.T.MatMul(Tensor.Stack(hPrev, dim: stepDim).Reshape(-1, weightHh.Size(1))) // (G·H, T·N)·(T·N, H)
                 : null;
-            var gradB = biasHh is { RequiresGrad: true } ? rows.Sum(0) : null;
-            return biasHh is null ? [g, gradW] : [g, gradW, gradB];
+            return [g, gradW];
         });
-    }
 
     /// <summary>The given state as [L, N, H] (checked), or zeros.</summary>
     private Tensor InitialState(string name, string what, Tensor? state, int batch, bool unbatched, Device device)
