@@ -23,7 +23,7 @@ public sealed partial class Tensor
         // A stack of matrices times one matrix (a Linear layer on [N, T, in], an RNN's input projection) is one GEMM
         // over the stack's rows: b is packed once, and its gradient is one product instead of a batch to sum.
         if (a.Rank > 2 && b.Rank == 2)
-            return MatMul(a.Reshape(-1, k), b).Reshape([.. a.dims[..^1], n]);
+            return MatMul(a.Reshape(Shapes.Count(a.dims[..^1]), k), b).Reshape([.. a.dims[..^1], n]);
 
         int[] batch = Shapes.Broadcast($"MatMul of {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)}, batch dims", a2.dims[..^2], b2.dims[..^2]);
         Tensor y;
@@ -41,9 +41,9 @@ public sealed partial class Tensor
     }
 
     /// <summary>
-    /// <c>c + a @ b</c> for a [.., M, K] (or a vector [K]) and a matrix b [K, N], with c broadcast to the result [.., M, N] (a bias [N], or
-    /// an RNN step's input share [M, N]): the GEMM accumulates into a copy of c, so the sum needs no pass or temporary
-    /// of its own (PyTorch's addmm). Backward: <c>∂L/∂a = G·bᵀ</c>, <c>∂L/∂b = aᵀ·G</c>, <c>∂L/∂c = G</c> summed to c's shape.
+    /// <c>c + a @ b</c> for a [.., M, K] (or a vector [K]) and a matrix b [K, N], with c broadcast to the result
+    /// [.., M, N] (a bias [N], or an RNN step's input share [M, N]): the GEMM accumulates into a copy of c, so the sum
+    /// needs no pass or temporary of its own (PyTorch's addmm). Backward: <c>∂L/∂a = G·bᵀ</c>, <c>∂L/∂b = aᵀ·G</c>, <c>∂L/∂c = G</c> summed to c's shape.
     /// </summary>
     internal static Tensor AddMatMul(Tensor c, Tensor a, Tensor b)
     {
@@ -57,7 +57,10 @@ public sealed partial class Tensor
         if (!Shapes.Equal(Shapes.Broadcast("AddMatMul", c.dims, shape), shape))
             throw new ArgumentException($"AddMatMul: c of shape {Shapes.Format(c.dims)} does not broadcast to the product's shape {Shapes.Format(shape)}.");
         if (a.Rank > 2) // one GEMM over the stack's rows, as in MatMul
-            return AddMatMul(c.Rank <= 1 ? c : c.Expand(shape).Reshape(-1, n), a.Reshape(-1, k), b).Reshape(shape);
+        {
+            int rows = Shapes.Count(a.dims[..^1]);
+            return AddMatMul(c.Rank <= 1 ? c : c.Expand(shape).Reshape(rows, n), a.Reshape(rows, k), b).Reshape(shape);
+        }
 
         int m = a.dims[0];
         Tensor y;

@@ -34,6 +34,7 @@ public sealed partial class Tensor
         var state = Uninitialized([2, batch, hidden], gates.Device);
         var activations = Uninitialized([batch, 4 * hidden], gates.Device); // σ(i), σ(f), tanh(g), σ(o)
         var backend = gates.Backend;
+        if (state.NumEl == 0) return state; // nothing to compute (span kernels reject empty rows)
         backend.LstmCell(a.storage, a.offset, cIn.storage, cIn.offset, batch, hidden, state.storage, activations.storage);
         return Autograd.Record(state, "LstmCell", [gates, c], g =>
         {

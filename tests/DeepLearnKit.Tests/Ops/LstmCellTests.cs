@@ -19,7 +19,14 @@ public class LstmCellTests
         return (o * cNext.Tanh(), cNext);
     }
 
-    public static TheoryData<int, int> Sizes => new() { { 1, 1 }, { 3, 5 }, { 2, 8 }, { 4, 13 }, { 5, 16 }, { 3, 33 }, { 2, 64 } };
+    /// <summary>Every hidden size up to 40 (vector loop, tail, both), and two larger ones, for one or three rows.</summary>
+    public static TheoryData<int, int> Sizes()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (int hidden in Enumerable.Range(1, 40).Append(64).Append(257))
+            data.Add(hidden % 2 == 0 ? 3 : 1, hidden);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -70,6 +77,13 @@ public class LstmCellTests
         var fromCopies = Tensor.LstmCell(Tensor.FromArray(gatesView.ToArray(), 3, 24), Tensor.FromArray(cView.ToArray(), 3, 6));
         Close(fromCopies.ToArray(), fromViews.ToArray(), atol: 0, rtol: 0);
         Passes(GradCheck.Check(xs => Tensor.LstmCell(xs[0].Select(1, 1), xs[1].Select(0, 1)), [sequence, pair]));
+    }
+
+    [Fact]
+    public void Empty_batches_and_states_give_empty_results()
+    {
+        Assert.Equal([2, 0, 3], Tensor.LstmCell(Tensor.Zeros(0, 12), Tensor.Zeros(0, 3)).Shape);
+        Assert.Equal([2, 2, 0], Tensor.LstmCell(Tensor.Zeros(2, 0), Tensor.Zeros(2, 0)).Shape);
     }
 
     [Fact]

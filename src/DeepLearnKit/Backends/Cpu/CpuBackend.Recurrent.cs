@@ -63,8 +63,7 @@ internal sealed partial class CpuBackend
     /// ∂L/∂a_g = δc ⊙ i ⊙ (1 − g²)        ∂L/∂a_o = ∂L/∂h' ⊙ tanh c' ⊙ o(1 − o)
     /// ∂L/∂c   = δc ⊙ f
     /// </code>
-    /// Vectors of <see cref="Vector{T}.Count"/> elements, then the same formulas one element at a time for the tail
-    /// (outputs never alias inputs here, but a scalar tail keeps the two paths visibly the same).
+    /// Vectors of <see cref="Vector{T}.Count"/> elements, then the same formulas one element at a time for the rest.
     /// </summary>
     private static void LstmCellBackwardRow(ReadOnlySpan<float> a, ReadOnlySpan<float> c, ReadOnlySpan<float> tanhC,
         ReadOnlySpan<float> dh, ReadOnlySpan<float> dcNext, Span<float> dGates, Span<float> dC)

@@ -37,9 +37,9 @@ public sealed class LSTMCell : RecurrentCell
     public override Tensor Forward(Tensor input) => Forward(input, null).H;
 
     /// <summary>
-    /// The update after the input projection <c>gi = x·W_ihᵀ + b_ih</c> [N, 4H] (the LSTM layer computes it
-    /// for all steps at once): the gate pre-activations are <c>gi + h·W_hhᵀ + b_hh</c>, and the rest of the update is
-    /// one fused op, <see cref="Tensor.LstmCell"/>.
+    /// The update after the input projection <c>gi = x·W_ihᵀ + b_ih</c> [N, 4H] (the LSTM layer computes it, b_hh
+    /// included, for all steps at once and passes no biasHh): the gate pre-activations are <c>gi + h·W_hhᵀ + b_hh</c>
+    /// (one GEMM into a copy of gi), and the rest of the update is one fused op, <see cref="Tensor.LstmCell"/>.
     /// </summary>
     internal static (Tensor H, Tensor C) Step(Tensor gi, Tensor h, Tensor c, Tensor weightHh, Tensor? biasHh)
     {

@@ -84,7 +84,10 @@ public abstract class RecurrentLayer : Module
     /// </summary>
     private protected virtual bool AddsHiddenProjection => false;
 
-    /// <summary>One time step of one layer: the next (h, c) from <c>gi = x_t·W_ihᵀ + b_ih</c> [N, G·H] and (h, c); c is null except for LSTM.</summary>
+    /// <summary>
+    /// One time step of one layer: the next (h, c) from <c>gi = x_t·W_ihᵀ + b_ih</c> [N, G·H] and (h, c); c is null except
+    /// for LSTM. When <see cref="AddsHiddenProjection"/>, gi already holds b_hh, biasHh is null and weightHh is detached.
+    /// </summary>
     private protected abstract (Tensor H, Tensor? C) Step(Tensor gi, Tensor h, Tensor? c, Tensor weightHh, Tensor? biasHh);
 
     /// <summary>
@@ -116,12 +119,12 @@ public abstract class RecurrentLayer : Module
             // in the caller's layout (no transposed copy); the layers above read the stacked h_t of the one below.
             var (layerInput, stepDim) = below is null ? (x, timeDim) : (Tensor.Stack(below, dim: 0), 0); // (T, N, in) or (N, T, in)
             var (weightHh, biasHh) = (weightsHh[l], biasesHh[l]);
-            var hPrev = new Tensor[steps]; // h_(t−1) of each step, for W_hh's gradient
+            var hPrev = AddsHiddenProjection ? new Tensor[steps] : null; // h_(t−1) of each step, for W_hh's gradient
             Tensor gi; // (T, N, G·H) or (N, T, G·H)
             if (AddsHiddenProjection)
             {
                 var bias = biasesIh[l] is { } bIh && biasHh is not null ? bIh + biasHh : null; // b_ih + b_hh, added once
-                gi = WithHiddenWeight(CellInput.Project(layerInput, weightsIh[l], bias), weightHh, hPrev, stepDim);
+                gi = WithHiddenWeight(CellInput.Project(layerInput, weightsIh[l], bias), weightHh, hPrev!, stepDim);
                 (weightHh, biasHh) = (weightHh.Detach(), null); // the steps differentiate h·W_hhᵀ with respect to h only
             }
             else
@@ -130,7 +133,7 @@ public abstract class RecurrentLayer : Module
             }
             for (int t = 0; t < steps; t++)
             {
-                hPrev[t] = h;
+                if (hPrev is not null) hPrev[t] = h;
                 (h, c) = Step(gi.Select(stepDim, t), h, c, weightHh, biasHh); // gi's step t: (N, G·H), a view
                 outputs[t] = h;
             }
