@@ -125,7 +125,16 @@ public sealed partial class Tensor
                 if (!input.RequiresGrad || inputGrads[k] is not { } ig) continue;
                 if (!Shapes.Equal(ig.dims, input.dims))
                     throw new InvalidOperationException($"Backward: {fn.Name} returned a gradient of shape {Shapes.Format(ig.dims)} for an input of shape {Shapes.Format(input.dims)}.");
-                grads[input] = grads.TryGetValue(input, out var acc) ? acc + ig : ig;
+                if (!grads.TryGetValue(input, out var acc)) grads[input] = ig;
+                else if (owned.Contains(acc)) acc.AssignBinary(Backends.BinaryOp.Add, acc, ig);
+                else
+                {
+                    // The first sum is a new buffer that only this pass holds: later gradients (an RNN's weight
+                    // gets one per time step) are added into it in place instead of allocating a sum each time.
+                    var sum = acc + ig;
+                    owned.Add(sum);
+                    grads[input] = sum;
+                }
             }
             if (!retainGraph) fn.Release();
         }

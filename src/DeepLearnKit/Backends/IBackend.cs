@@ -261,6 +261,24 @@ public interface IBackend
 
     /// <summary>The adjoint of <see cref="IndexSelect"/>: <c>dst[o, index[j], i] += src[o, j, i]</c> (repeated indices add up).</summary>
     void IndexAdd(TensorStorage source, int outer, int axis, int inner, TensorStorage indices, int indexCount, TensorStorage destination);
+
+    /// <summary>
+    /// The fused LSTM cell, a fused kernel because an LSTM runs it once per time step (see <c>Tensor.LstmCell</c>).
+    /// Reads the gate pre-activations, a contiguous [N, 4H] block at <paramref name="gatesOffset"/> (gates i, f, g, o,
+    /// each H wide), and c, a contiguous [N, H] block at <paramref name="cOffset"/>. Writes <paramref name="state"/>
+    /// [2, N, H] = (h', c') and <paramref name="activations"/> [N, 4H] = (σ(i), σ(f), tanh(g), σ(o)), which the
+    /// backward reads: <c>c' = σ(f)⊙c + σ(i)⊙tanh(g)</c>, <c>h' = σ(o)⊙tanh(c')</c>.
+    /// </summary>
+    void LstmCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
+        TensorStorage state, TensorStorage activations);
+
+    /// <summary>
+    /// The adjoint of <see cref="LstmCell"/>: from its <paramref name="activations"/>, c (the [N, H] block at
+    /// <paramref name="cOffset"/>), its <paramref name="state"/> and <paramref name="gradState"/> [2, N, H] = (∂L/∂h', ∂L/∂c'),
+    /// writes <paramref name="gradGates"/> [N, 4H] (∂L/∂ of the pre-activations) and <paramref name="gradC"/> [N, H].
+    /// </summary>
+    void LstmCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
+        int batch, int hidden, TensorStorage gradGates, TensorStorage gradC);
 }
 
 /// <summary>A block of float32 memory owned by one backend.</summary>

@@ -33,8 +33,7 @@ public sealed class Linear : Module
     {
         if (input.Rank == 0 || input.Size(-1) != InFeatures)
             throw new ArgumentException($"Linear: expected an input with last dimension {InFeatures}, got shape [{string.Join(", ", input.Shape)}].");
-        var y = input.MatMul(Weight.T);
-        return Bias is null ? y : y + Bias;
+        return Bias is null ? input.MatMul(Weight.T) : Tensor.AddMatMul(Bias, input, Weight.T); // x·Wᵀ + b in one GEMM
     }
 
     /// <inheritdoc/>

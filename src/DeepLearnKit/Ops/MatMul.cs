@@ -20,6 +20,11 @@ public sealed partial class Tensor
         if (k != kb)
             throw new ArgumentException($"MatMul: shapes {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)} cannot be multiplied ({k} columns vs {kb} rows).");
 
+        // A stack of matrices times one matrix (a Linear layer on [N, T, in], an RNN's input projection) is one GEMM
+        // over the stack's rows: b is packed once, and its gradient is one product instead of a batch to sum.
+        if (a.Rank > 2 && b.Rank == 2)
+            return MatMul(a.Reshape(Shapes.Count(a.dims[..^1]), k), b).Reshape([.. a.dims[..^1], n]);
+
         int[] batch = Shapes.Broadcast($"MatMul of {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)}, batch dims", a2.dims[..^2], b2.dims[..^2]);
         Tensor y;
         using (NoGrad()) y = MatMulKernel(a2, b2, batch, m, n, k);
@@ -30,26 +35,78 @@ public sealed partial class Tensor
 
         return Autograd.Record(y, "MatMul", [a, b], g =>
         {
-            var g2 = g.Reshape(batch.Append(m).Append(n).ToArray());
-            var ga = a.RequiresGrad ? MatMul(g2, b2.Transpose(-1, -2)).SumTo(a2.dims).Reshape(a.dims) : null;
-            var gb = b.RequiresGrad ? MatMul(a2.Transpose(-1, -2), g2).SumTo(b2.dims).Reshape(b.dims) : null;
+            var (ga, gb) = MatMulGradients(g.Reshape(batch.Append(m).Append(n).ToArray()), a, b, a2, b2);
             return [ga, gb];
         });
     }
 
+    /// <summary>
+    /// <c>c + a @ b</c> for a [.., M, K] (or a vector [K]) and a matrix b [K, N], with c broadcast to the result
+    /// [.., M, N] (a bias [N], or an RNN step's input share [M, N]): the GEMM accumulates into a copy of c, so the sum
+    /// needs no pass or temporary of its own (PyTorch's addmm). Backward: <c>∂L/∂a = G·bᵀ</c>, <c>∂L/∂b = aᵀ·G</c>, <c>∂L/∂c = G</c> summed to c's shape.
+    /// </summary>
+    internal static Tensor AddMatMul(Tensor c, Tensor a, Tensor b)
+    {
+        CheckSameDevice("AddMatMul", a, b);
+        CheckSameDevice("AddMatMul", a, c);
+        if (a.Rank == 1) return AddMatMul(c, a.Unsqueeze(0), b).Squeeze(0); // a row vector, as MatMul treats it
+        if (a.Rank < 2 || b.Rank != 2 || a.dims[^1] != b.dims[0])
+            throw new ArgumentException($"AddMatMul: expected a [.., M, K] and b [K, N], got shapes {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)}.");
+        int k = b.dims[0], n = b.dims[1];
+        int[] shape = [.. a.dims[..^1], n];
+        if (!Shapes.Equal(Shapes.Broadcast("AddMatMul", c.dims, shape), shape))
+            throw new ArgumentException($"AddMatMul: c of shape {Shapes.Format(c.dims)} does not broadcast to the product's shape {Shapes.Format(shape)}.");
+        if (a.Rank > 2) // one GEMM over the stack's rows, as in MatMul
+        {
+            int rows = Shapes.Count(a.dims[..^1]);
+            return AddMatMul(c.Rank <= 1 ? c : c.Expand(shape).Reshape(rows, n), a.Reshape(rows, k), b).Reshape(shape);
+        }
+
+        int m = a.dims[0];
+        Tensor y;
+        using (NoGrad()) y = MatMulKernel(a, b, [], m, n, k, addend: c).Reshape(m, n);
+        return Autograd.Record(y, "AddMatMul", [c, a, b], g =>
+        {
+            var (ga, gb) = MatMulGradients(g, a, b, a, b);
+            return [c.RequiresGrad ? g.SumTo(c.dims) : null, ga, gb];
+        });
+    }
+
+    /// <summary>
+    /// ∂L/∂a = G·bᵀ and ∂L/∂b = aᵀ·G (null where no gradient is needed) for G = <paramref name="g2"/> shaped as the
+    /// batched product of a2 and b2, the operands as MatMul saw them (a vector made a matrix).
+    /// </summary>
+    private static (Tensor? GradA, Tensor? GradB) MatMulGradients(Tensor g2, Tensor a, Tensor b, Tensor a2, Tensor b2)
+    {
+        // A transposed operand (a layer's Wᵀ) gets its gradient computed transposed, (Gᵀ·A)ᵀ for Aᵀ·G, so that
+        // what reaches W through the transpose is row-major like W and adds up without a strided pass.
+        var ga = !a.RequiresGrad ? null
+            : (IsTransposed(a2) ? MatMul(b2, g2.Transpose(-1, -2)).Transpose(-1, -2) : MatMul(g2, b2.Transpose(-1, -2)))
+                .SumTo(a2.dims).Reshape(a.dims);
+        var gb = !b.RequiresGrad ? null
+            : (IsTransposed(b2) ? MatMul(g2.Transpose(-1, -2), a2).Transpose(-1, -2) : MatMul(a2.Transpose(-1, -2), g2))
+                .SumTo(b2.dims).Reshape(b.dims);
+        return (ga, gb);
+    }
+
+    /// <summary>True when the last two dims are stored column-major (a transposed view of a row-major matrix).</summary>
+    private static bool IsTransposed(Tensor x) => x.dims[^2] > 1 && x.dims[^1] > 1 && x.strides[^2] == 1 && x.strides[^1] != 1;
+
     /// <summary><c>this @ other</c>; see <see cref="MatMul(Tensor, Tensor)"/>.</summary>
     public Tensor MatMul(Tensor other) => MatMul(this, other);
 
-    private static Tensor MatMulKernel(Tensor a, Tensor b, int[] batch, int m, int n, int k)
+    /// <summary>The batched product, plus <paramref name="addend"/> (broadcast to it) when given, as [batch, m, n].</summary>
+    private static Tensor MatMulKernel(Tensor a, Tensor b, int[] batch, int m, int n, int k, Tensor? addend = null)
     {
         int batchCount = Shapes.Count(batch);
-        // The GEMM overwrites C (with k = 0 it writes zeros), so C needs no zero fill.
+        // The GEMM overwrites C (with k = 0 it writes zeros), so C needs no zero fill; with an addend, C starts as it.
         var result = Uninitialized([batchCount, m, n], a.Device);
         if (batchCount == 0 || m == 0 || n == 0) return result;
+        if (addend is not null) a.Backend.Copy(addend.storage, addend.BroadcastLayout(result.dims), result.storage, result.Layout);
         var (sa, aOffset, aBatchStride, lda, transA) = GemmOperand(a, batch);
         var (sb, bOffset, bBatchStride, ldb, transB) = GemmOperand(b, batch);
         a.Backend.MatMul(sa.storage, aOffset, aBatchStride, lda, transA, sb.storage, bOffset, bBatchStride, ldb, transB,
-            result.storage, batchCount, m, n, k, accumulate: false);
+            result.storage, batchCount, m, n, k, accumulate: addend is not null);
         return result;
     }
 

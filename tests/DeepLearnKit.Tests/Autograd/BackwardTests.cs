@@ -24,6 +24,19 @@ public class BackwardTests
     }
 
     [Fact]
+    public void A_gradient_shared_by_two_inputs_is_not_changed_by_later_sums()
+    {
+        // Add hands the same gradient object to x and y; x's later gradients are then summed in place into a
+        // buffer of the pass's own, never into the one y received.
+        var x = Tensor.FromArray([1, 2]).RequireGrad();
+        var y = Tensor.FromArray([3, 4]).RequireGrad();
+        var z = (x + y) + x * 2f + x * 3f + x * 4f;
+        z.Backward(Tensor.FromArray([1, 10]));
+        Close([10, 100], x.Grad!.ToArray());
+        Close([1, 10], y.Grad!.ToArray());
+    }
+
+    [Fact]
     public void Gradients_accumulate_across_two_Backward_calls()
     {
         var x = Tensor.FromArray([1, 2, 3]).RequireGrad();

@@ -375,6 +375,26 @@ public class RecurrentTests
         }, [x, Random(3, 2, n, hid), c0]));
         WeightGradCheck(lstm, lstm.WeightHh(0), () => lstm.Forward(x, (Tensor.Zeros(2, n, hid), c0)).Output);
         WeightGradCheck(lstm, lstm.WeightIh(1), () => lstm.Forward(x, (Tensor.Zeros(2, n, hid), c0)).State.C);
+        // b_hh is added to all steps at once and W_hh's gradient is one product over all steps: check both layers'.
+        WeightGradCheck(lstm, lstm.BiasHh(0)!, () => lstm.Forward(x, (Tensor.Zeros(2, n, hid), c0)).Output);
+        WeightGradCheck(lstm, lstm.WeightHh(1), () => lstm.Forward(x, (Random(4, 2, n, hid), c0)).State.H);
+        WeightGradCheck(lstm, lstm.BiasHh(1)!, () => lstm.Forward(x, (Tensor.Zeros(2, n, hid), c0)).State.C);
+    }
+
+    [Fact]
+    public void A_frozen_hidden_weight_gets_no_gradient_and_the_others_still_do()
+    {
+        var lstm = new LSTM(3, 2, batchFirst: true);
+        Fill(lstm, 85);
+        var reference = new LSTM(3, 2, batchFirst: true);
+        reference.LoadStateDict(lstm.StateDict());
+        lstm.WeightHh(0).RequiresGrad = false;
+        var x = Random(1, 2, 4, 3);
+        (lstm.Forward(x).Square()).Sum().Backward();
+        (reference.Forward(x).Square()).Sum().Backward();
+        Assert.Null(lstm.WeightHh(0).Grad);
+        Close(reference.WeightIh(0).Grad!.ToArray(), lstm.WeightIh(0).Grad!.ToArray());
+        Close(reference.BiasHh(0)!.Grad!.ToArray(), lstm.BiasHh(0)!.Grad!.ToArray());
     }
 
     [Fact]
@@ -401,5 +421,7 @@ public class RecurrentTests
         var x = Random(1, 3, 2, 3);
         Passes(GradCheck.Check(t => rnn.Forward(t), x));
         WeightGradCheck(rnn, rnn.WeightIh(0), () => rnn.Forward(x));
+        WeightGradCheck(rnn, rnn.WeightHh(1), () => rnn.Forward(x));
+        WeightGradCheck(rnn, rnn.BiasHh(0)!, () => rnn.Forward(x));
     }
 }

@@ -139,6 +139,55 @@ public class MatMulTests
     {
         var y = Tensor.MatMul(Tensor.Zeros(3, 0), Tensor.Zeros(0, 4));
         Close([3, 4], new float[12], y);
+        Close([2, 3, 4], new float[24], Tensor.MatMul(Tensor.Zeros(2, 3, 0), Tensor.Zeros(0, 4))); // a stack times a matrix
+        Close([2, 3, 4], Enumerable.Repeat(1f, 24).ToArray(), Tensor.AddMatMul(Tensor.Ones(4), Tensor.Zeros(2, 3, 0), Tensor.Zeros(0, 4)));
+    }
+
+    [Fact]
+    public void A_stack_times_a_transposed_weight_gives_per_matrix_products_and_a_row_major_weight_gradient()
+    {
+        // A Linear layer on [B, M, K]: one GEMM over the B·M rows, and W's gradient computed as (Gᵀ·X) so that it
+        // arrives row-major through the transpose. Expected values: each matrix of the stack on its own.
+        var x = Random(50, 3, 4, 5).RequireGrad(); // (B, M, K)
+        var w = Random(51, 6, 5).RequireGrad();    // (N, K), used as wᵀ
+        var g = Random(52, 3, 4, 6);
+        var y = x.MatMul(w.T);
+        Assert.Equal([3, 4, 6], y.Shape);
+        y.Backward(g);
+        var expectedGradW = Tensor.Zeros(6, 5);
+        for (int b = 0; b < 3; b++)
+        {
+            var xb = x.Detach().Select(0, b);
+            var gb = g.Select(0, b);
+            Close(xb.MatMul(w.Detach().T).ToArray(), y.Select(0, b).ToArray(), atol: 1e-6);
+            Close(gb.MatMul(w.Detach()).ToArray(), x.Grad!.Select(0, b).ToArray(), atol: 1e-6);
+            expectedGradW = expectedGradW + gb.T.MatMul(xb);
+        }
+        Assert.True(w.Grad!.IsContiguous);
+        Close(expectedGradW.ToArray(), w.Grad.ToArray(), atol: 1e-5);
+    }
+
+    [Fact]
+    public void AddMatMul_equals_the_sum_of_its_parts_in_value_and_gradient()
+    {
+        // c broadcast from a bias [N], a full [M, N] (an RNN step's input share) and a 3-D stack with a 1-D a.
+        foreach (var (cShape, aShape) in new (int[], int[])[] { ([6], [4, 5]), ([4, 6], [4, 5]), ([6], [3, 4, 5]), ([3, 4, 6], [3, 4, 5]), ([6], [5]) })
+        {
+            var c = Random(60, cShape).RequireGrad();
+            var a = Random(61, aShape).RequireGrad();
+            var w = Random(62, 6, 5).RequireGrad(); // used as wᵀ [5, 6]
+            var y = Tensor.AddMatMul(c, a, w.T);
+            var g = Random(63, y.Shape);
+            y.Backward(g);
+            var (c2, a2, w2) = (c.Detach().RequireGrad(), a.Detach().RequireGrad(), w.Detach().RequireGrad());
+            var expected = c2 + a2.MatMul(w2.T);
+            expected.Backward(g);
+            Close(expected.Shape, expected.ToArray(), y, atol: 1e-6);
+            Close(c2.Grad!.ToArray(), c.Grad!.ToArray(), atol: 1e-6);
+            Close(a2.Grad!.ToArray(), a.Grad!.ToArray(), atol: 1e-6);
+            Close(w2.Grad!.ToArray(), w.Grad!.ToArray(), atol: 1e-5);
+        }
+        Assert.Throws<ArgumentException>(() => Tensor.AddMatMul(Tensor.Zeros(5), Tensor.Zeros(4, 5), Tensor.Zeros(5, 6)));
     }
 
     [Fact]

@@ -58,6 +58,8 @@ internal sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int> avgPoolBackward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> indexSelect;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> indexAdd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs> lstmCell;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs> lstmCellBackward;
 
     private IlgpuBackend(Accelerator accelerator, string name)
     {
@@ -80,6 +82,8 @@ internal sealed class IlgpuBackend : IBackend
         avgPoolBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int>(IlgpuKernels.AvgPoolBackwardKernel);
         indexSelect = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.IndexSelectKernel);
         indexAdd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.IndexAddKernel);
+        lstmCell = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs>(IlgpuKernels.LstmCellKernel);
+        lstmCellBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs>(IlgpuKernels.LstmCellBackwardKernel);
     }
 
     /// <summary>The backend on ILGPU's CPU accelerator: the GPU kernels, run on the host (for tests).</summary>
@@ -313,6 +317,28 @@ internal sealed class IlgpuBackend : IBackend
         if (count == 0) return;
         indexAdd(count, Storage(source, nameof(IndexAdd)).View, Storage(indices, nameof(IndexAdd)).View,
             Storage(destination, nameof(IndexAdd)).View, axis, inner, indexCount);
+    }
+
+    public void LstmCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
+        TensorStorage state, TensorStorage activations)
+    {
+        Enter();
+        int count = batch * hidden;
+        if (count == 0) return;
+        lstmCell(count, Storage(gates, nameof(LstmCell)).View, Storage(c, nameof(LstmCell)).View, Storage(state, nameof(LstmCell)).View,
+            Storage(activations, nameof(LstmCell)).View, new LstmArgs(batch, hidden, gatesOffset, cOffset));
+    }
+
+    public void LstmCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
+        int batch, int hidden, TensorStorage gradGates, TensorStorage gradC)
+    {
+        Enter();
+        int count = batch * hidden;
+        if (count == 0) return;
+        lstmCellBackward(count, Storage(activations, nameof(LstmCellBackward)).View, Storage(c, nameof(LstmCellBackward)).View,
+            Storage(state, nameof(LstmCellBackward)).View, Storage(gradState, nameof(LstmCellBackward)).View,
+            Storage(gradGates, nameof(LstmCellBackward)).View, Storage(gradC, nameof(LstmCellBackward)).View,
+            new LstmArgs(batch, hidden, 0, cOffset));
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ public sealed class LSTM : RecurrentLayer
 
     private protected override bool HasCellState => true;
 
+    private protected override bool AddsHiddenProjection => true;
+
     private protected override (Tensor H, Tensor? C) Step(Tensor gi, Tensor h, Tensor? c, Tensor weightHh, Tensor? biasHh) =>
         LSTMCell.Step(gi, h, c!, weightHh, biasHh);
 }

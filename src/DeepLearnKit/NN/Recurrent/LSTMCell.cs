@@ -37,20 +37,15 @@ public sealed class LSTMCell : RecurrentCell
     public override Tensor Forward(Tensor input) => Forward(input, null).H;
 
     /// <summary>
-    /// The update after the input projection <c>gi = x·W_ihᵀ + b_ih</c> [N, 4H] (the LSTM layer computes it
-    /// for all steps at once): the gate pre-activations are <c>gi + h·W_hhᵀ + b_hh</c>.
+    /// The update after the input projection <c>gi = x·W_ihᵀ + b_ih</c> [N, 4H] (the LSTM layer computes it, b_hh
+    /// included, for all steps at once and passes no biasHh): the gate pre-activations are <c>gi + h·W_hhᵀ + b_hh</c>
+    /// (one GEMM into a copy of gi), and the rest of the update is one fused op, <see cref="Tensor.LstmCell"/>.
     /// </summary>
     internal static (Tensor H, Tensor C) Step(Tensor gi, Tensor h, Tensor c, Tensor weightHh, Tensor? biasHh)
     {
-        var gates = gi + h.MatMul(weightHh.T); // (N, 4H)
-        if (biasHh is not null) gates = gates + biasHh;
-        var chunks = gates.Chunk(4, dim: 1); // i, f, g, o: each (N, H)
-        var i = chunks[0].Sigmoid();
-        var f = chunks[1].Sigmoid();
-        var g = chunks[2].Tanh();
-        var o = chunks[3].Sigmoid();
-        var cNext = f * c + i * g;
-        return (o * cNext.Tanh(), cNext);
+        var gates = Tensor.AddMatMul(biasHh is null ? gi : gi + biasHh, h, weightHh.T); // (N, 4H)
+        var state = Tensor.LstmCell(gates, c); // (2, N, H): h', c' from the fused cell
+        return (state.Select(0, 0), state.Select(0, 1));
     }
 
     /// <inheritdoc/>

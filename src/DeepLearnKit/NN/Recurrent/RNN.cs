@@ -37,6 +37,8 @@ public sealed class RNN : RecurrentLayer
         return (output, hN);
     }
 
+    private protected override bool AddsHiddenProjection => true;
+
     private protected override (Tensor H, Tensor? C) Step(Tensor gi, Tensor h, Tensor? c, Tensor weightHh, Tensor? biasHh) =>
         (RNNCell.Step(gi, h, weightHh, biasHh, Nonlinearity), null);
 

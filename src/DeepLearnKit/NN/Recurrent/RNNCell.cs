@@ -42,8 +42,7 @@ public sealed class RNNCell : RecurrentCell
     /// </summary>
     internal static Tensor Step(Tensor gi, Tensor h, Tensor weightHh, Tensor? biasHh, Nonlinearity nonlinearity)
     {
-        var pre = gi + h.MatMul(weightHh.T); // (N, H)
-        if (biasHh is not null) pre = pre + biasHh;
+        var pre = Tensor.AddMatMul(biasHh is null ? gi : gi + biasHh, h, weightHh.T); // (N, H)
         return nonlinearity == Nonlinearity.Relu ? pre.Relu() : pre.Tanh();
     }
 
@@ -80,9 +79,6 @@ internal static class CellInput
     }
 
     /// <summary><c>x·Wᵀ + b</c>: the input's contribution to every gate at once.</summary>
-    public static Tensor Project(Tensor x, Tensor weight, Tensor? bias)
-    {
-        var y = x.MatMul(weight.T);
-        return bias is null ? y : y + bias;
-    }
+    public static Tensor Project(Tensor x, Tensor weight, Tensor? bias) =>
+        bias is null ? x.MatMul(weight.T) : Tensor.AddMatMul(bias, x, weight.T);
 }

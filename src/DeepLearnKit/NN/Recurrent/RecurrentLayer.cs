@@ -74,18 +74,20 @@ public abstract class RecurrentLayer : Module
     /// <summary>The output sequence only (zero initial state), so the layer fits in a <see cref="Sequential"/>.</summary>
     public override Tensor Forward(Tensor input) => Run(input, null, null).Output;
 
-    /// <summary>
-    /// How many time steps share one input-projection GEMM. Not all T at once: the backward of each step's
-    /// <c>Select</c> is a zero tensor the size of the whole projection, so slicing T steps out of one
-    /// [T, N, G·H] tensor costs O(T²); blocks of 8 keep it linear while each GEMM still has 8·N rows
-    /// (measured: T = 128, N = 32, H = 256 LSTM backward 3–4× faster than one block).
-    /// </summary>
-    private const int StepsPerProjection = 8;
-
     /// <summary>True for LSTM, whose state is (h, c).</summary>
     private protected virtual bool HasCellState => false;
 
-    /// <summary>One time step of one layer: the next (h, c) from <c>gi = x_t·W_ihᵀ + b_ih</c> [N, G·H] and (h, c); c is null except for LSTM.</summary>
+    /// <summary>
+    /// True when a step's pre-activations are <c>gi + h·W_hhᵀ + b_hh</c> (RNN, LSTM; not GRU, whose reset gate
+    /// multiplies part of <c>h·W_hhᵀ + b_hh</c>): then b_hh joins b_ih in the projection of all steps at once and
+    /// W_hh gets its gradient in one GEMM over all steps (<see cref="WithHiddenWeight"/>).
+    /// </summary>
+    private protected virtual bool AddsHiddenProjection => false;
+
+    /// <summary>
+    /// One time step of one layer: the next (h, c) from <c>gi = x_t·W_ihᵀ + b_ih</c> [N, G·H] and (h, c); c is null except
+    /// for LSTM. When <see cref="AddsHiddenProjection"/>, gi already holds b_hh, biasHh is null and weightHh is detached.
+    /// </summary>
     private protected abstract (Tensor H, Tensor? C) Step(Tensor gi, Tensor h, Tensor? c, Tensor weightHh, Tensor? biasHh);
 
     /// <summary>
@@ -98,8 +100,9 @@ public abstract class RecurrentLayer : Module
         if (input.Rank is not (2 or 3) || input.Size(-1) != InputSize)
             throw new ArgumentException($"{name}: expected an input {(BatchFirst ? "[N, T, " : "[T, N, ")}{InputSize}] or [T, {InputSize}], got {Shapes.Format(input.Shape)}.");
         bool unbatched = input.Rank == 2;
-        var x = unbatched ? input.Unsqueeze(1) : BatchFirst ? input.Transpose(0, 1) : input; // (T, N, in), a view
-        int steps = x.Size(0), batch = x.Size(1);
+        var x = unbatched ? input.Unsqueeze(1) : input; // (T, N, in), or (N, T, in) with batchFirst
+        int timeDim = BatchFirst && !unbatched ? 1 : 0;
+        int steps = x.Size(timeDim), batch = x.Size(1 - timeDim);
         if (steps == 0) throw new ArgumentException($"{name}: the input {Shapes.Format(input.Shape)} has no time steps.");
         var h0s = InitialState(name, "h0", h0, batch, unbatched, x.Device);
         var c0s = HasCellState ? InitialState(name, "c0", c0, batch, unbatched, x.Device) : null;
@@ -112,17 +115,27 @@ public abstract class RecurrentLayer : Module
         {
             var h = h0s.Select(0, l); // (N, H)
             var c = c0s?.Select(0, l);
-            for (int start = 0; start < steps; start += StepsPerProjection)
+            // The speed trick: the input's share of every gate for all T steps in one GEMM. Layer 0 reads the input
+            // in the caller's layout (no transposed copy); the layers above read the stacked h_t of the one below.
+            var (layerInput, stepDim) = below is null ? (x, timeDim) : (Tensor.Stack(below, dim: 0), 0); // (T, N, in) or (N, T, in)
+            var (weightHh, biasHh) = (weightsHh[l], biasesHh[l]);
+            var hPrev = AddsHiddenProjection ? new Tensor[steps] : null; // h_(t−1) of each step, for W_hh's gradient
+            Tensor gi; // (T, N, G·H) or (N, T, G·H)
+            if (AddsHiddenProjection)
             {
-                int length = Math.Min(StepsPerProjection, steps - start);
-                var block = below is null ? x.Narrow(0, start, length) : Tensor.Stack(below[start..(start + length)], dim: 0); // (B, N, in)
-                // The speed trick: the input's share of every gate for B steps in one GEMM.
-                var gi = CellInput.Project(block, weightsIh[l], biasesIh[l]); // (B, N, G·H)
-                for (int t = 0; t < length; t++)
-                {
-                    (h, c) = Step(gi.Select(0, t), h, c, weightsHh[l], biasesHh[l]);
-                    outputs[start + t] = h;
-                }
+                var bias = biasesIh[l] is { } bIh && biasHh is not null ? bIh + biasHh : null; // b_ih + b_hh, added once
+                gi = WithHiddenWeight(CellInput.Project(layerInput, weightsIh[l], bias), weightHh, hPrev!, stepDim);
+                (weightHh, biasHh) = (weightHh.Detach(), null); // the steps differentiate h·W_hhᵀ with respect to h only
+            }
+            else
+            {
+                gi = CellInput.Project(layerInput, weightsIh[l], biasesIh[l]);
+            }
+            for (int t = 0; t < steps; t++)
+            {
+                if (hPrev is not null) hPrev[t] = h;
+                (h, c) = Step(gi.Select(stepDim, t), h, c, weightHh, biasHh); // gi's step t: (N, G·H), a view
+                outputs[t] = h;
             }
             hN[l] = h;
             cN[l] = c;
@@ -137,6 +150,26 @@ public abstract class RecurrentLayer : Module
             ? (output.Squeeze(1), hStack.Squeeze(1), cStack?.Squeeze(1))
             : (output, hStack, cStack);
     }
+
+    /// <summary>
+    /// <paramref name="gi"/> itself, recorded as an op of (gi, W_hh) whose backward, given G = ∂L/∂gi for every step
+    /// (each step's pre-activations are gi's slice plus <c>h_(t−1)·W_hhᵀ</c>, so G is also ∂L/∂ of them), passes G on
+    /// and gives W_hh its gradient over all steps in one GEMM with K = T·N:
+    /// <code>
+    /// ∂L/∂W_hh = Σ_t G_tᵀ·h_(t−1)
+    /// </code>
+    /// so the steps multiply by a detached W_hh and none computes or accumulates a [G·H, H] weight gradient of its
+    /// own. <paramref name="hPrev"/> is filled by the loop before the backward reads it.
+    /// </summary>
+    private static Tensor WithHiddenWeight(Tensor gi, Tensor weightHh, Tensor[] hPrev, int stepDim) =>
+        Autograd.Record(gi.Detach(), "RecurrentHiddenWeight", [gi, weightHh], g =>
+        {
+            var rows = g.Reshape(-1, g.Size(-1)); // (T·N, G·H), rows in gi's order
+            var gradW = weightHh.RequiresGrad
+                ? rows.T.MatMul(Tensor.Stack(hPrev, dim: stepDim).Reshape(-1, weightHh.Size(1))) // (G·H, T·N)·(T·N, H)
+                : null;
+            return [g, gradW];
+        });
 
     /// <summary>The given state as [L, N, H] (checked), or zeros.</summary>
     private Tensor InitialState(string name, string what, Tensor? state, int batch, bool unbatched, Device device)

@@ -375,6 +375,57 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
         }, rtol: 1e-4f, atol: 1e-4f);
     }
 
+    // ---- fused recurrent cell --------------------------------------------------------------------
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(4, 32)]
+    public void LstmCell_and_its_backward_match_the_cpu(int batch, int hidden)
+    {
+        // Inputs start inside larger storages (a time step of a sequence, c as the second half of an (h, c) pair).
+        const int gatesOffset = 5, cOffset = 3;
+        var gates = Randoms(gatesOffset + batch * 4 * hidden, 40, -4f, 4f);
+        var c = Randoms(cOffset + batch * hidden, 41);
+        var gradState = Randoms(2 * batch * hidden, 42);
+        (TensorStorage State, TensorStorage Activations) Forward(IBackend b)
+        {
+            var state = b.AllocateUninitialized(2 * batch * hidden);
+            var activations = b.AllocateUninitialized(batch * 4 * hidden);
+            b.LstmCell(b.Upload(gates), gatesOffset, b.Upload(c), cOffset, batch, hidden, state, activations);
+            return (state, activations);
+        }
+        SameOnBoth("LstmCell state", b => Forward(b).State);
+        SameOnBoth("LstmCell activations", b => Forward(b).Activations);
+        (TensorStorage Gates, TensorStorage C) Backward(IBackend b)
+        {
+            var (state, activations) = Forward(b);
+            var gradGates = b.AllocateUninitialized(batch * 4 * hidden);
+            var gradC = b.AllocateUninitialized(batch * hidden);
+            b.LstmCellBackward(activations, b.Upload(c), cOffset, state, b.Upload(gradState), batch, hidden, gradGates, gradC);
+            return (gradGates, gradC);
+        }
+        SameOnBoth("LstmCellBackward gates", b => Backward(b).Gates, rtol: 1e-5f, atol: 1e-6f);
+        SameOnBoth("LstmCellBackward c", b => Backward(b).C, rtol: 1e-5f, atol: 1e-6f);
+    }
+
+    [Fact]
+    public void An_LSTM_layer_on_the_simulator_gives_the_cpu_outputs_and_gradients()
+    {
+        var cpu = new DeepLearnKit.NN.LSTM(3, 4, batchFirst: true);
+        var sim = new DeepLearnKit.NN.LSTM(3, 4, batchFirst: true);
+        sim.LoadStateDict(cpu.StateDict());
+        sim.To(Device.GpuSimulator);
+        var x = Tensor.FromArray(Randoms(2 * 5 * 3, 43), 2, 5, 3);
+        var (yCpu, _) = cpu.Forward(x, null);
+        var (ySim, _) = sim.Forward(x.To(Device.GpuSimulator), null);
+        AssertClose("LSTM output", yCpu.ToArray(), ySim.ToArray(), 1e-5f, 1e-6f);
+        (yCpu * yCpu).Sum().Backward();
+        (ySim * ySim).Sum().Backward();
+        foreach (var ((name, p), (_, q)) in cpu.NamedParameters().Zip(sim.NamedParameters()))
+            AssertClose($"LSTM {name} gradient", p.Grad!.ToArray(), q.Grad!.ToArray(), 1e-4f, 1e-5f);
+    }
+
     // ---- convolution and pooling: checked against plain loops (the spec) and the CPU when it has them ----
 
     private static readonly Window2d Conv = new(Channels: 2, Height: 5, Width: 6, KernelH: 3, KernelW: 2,
