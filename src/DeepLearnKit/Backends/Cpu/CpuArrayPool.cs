@@ -18,13 +18,15 @@ internal sealed class CpuArrayPool
     /// <summary>Arrays shorter than this (64 KiB) are allocated plainly: cheap in .NET's young generation.</summary>
     public const int MinPooledLength = 16_384;
 
-    /// <summary>The most bytes all pools together keep for reuse; arrays beyond it are left to the collector.</summary>
+    /// <summary>
+    /// The most bytes one thread's pool keeps for reuse. A returned array that does not fit pushes out arrays of
+    /// other sizes (the working set has moved on), or is left to the collector.
+    /// </summary>
     private static readonly long MaxPooledBytes = Math.Min(512L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
     /// <summary>The least a collection the pool asks for must wait for (see <see cref="CollectIfWorthIt"/>).</summary>
     private const long MinBytesPerCollection = 4L << 20;
 
-    private static long pooledBytes;       // in the free lists
     private static long liveBytes;         // in pooled storages not yet collected
     private static long liveAfterCollection, bytesSinceCollection;
     private static int collectionsSeen;
@@ -32,6 +34,7 @@ internal sealed class CpuArrayPool
     [ThreadStatic] private static CpuArrayPool? current;
 
     private readonly ConcurrentDictionary<int, ConcurrentStack<float[]>> free = new();
+    private long pooledBytes; // in this pool's free lists
 
     /// <summary>The calling thread's pool.</summary>
     public static CpuArrayPool Current => current ??= new CpuArrayPool();
@@ -94,15 +97,25 @@ internal sealed class CpuArrayPool
         return false;
     }
 
-    /// <summary>Called when a storage from this pool is collected: keeps its array for this pool's thread, unless the pools are full.</summary>
+    /// <summary>Called when a storage from this pool is collected: keeps its array for this pool's thread.</summary>
     public void Return(float[] array)
     {
-        Interlocked.Add(ref liveBytes, -4L * array.Length);
-        if (Interlocked.Add(ref pooledBytes, 4L * array.Length) > MaxPooledBytes)
-        {
-            Interlocked.Add(ref pooledBytes, -4L * array.Length);
-            return;
-        }
+        long size = 4L * array.Length;
+        Interlocked.Add(ref liveBytes, -size);
+        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes) Evict(MaxPooledBytes - size, keep: array.Length);
+        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes) return;
+        Interlocked.Add(ref pooledBytes, size);
         free.GetOrAdd(array.Length, _ => new ConcurrentStack<float[]>()).Push(array);
+    }
+
+    /// <summary>Drops free arrays of other lengths than <paramref name="keep"/> until at most <paramref name="target"/> bytes stay.</summary>
+    private void Evict(long target, int keep)
+    {
+        foreach (var (length, stack) in free)
+        {
+            if (length == keep) continue;
+            while (Interlocked.Read(ref pooledBytes) > target && stack.TryPop(out _)) Interlocked.Add(ref pooledBytes, -4L * length);
+            if (Interlocked.Read(ref pooledBytes) <= target) return;
+        }
     }
 }
