@@ -60,7 +60,7 @@ public sealed partial class Tensor
     /// with x zero outside the image and g = k / (K/G) the group of output channel k.
     /// Shapes: input [N, Cin, H, W] (or [Cin, H, W]), weight [Cout, Cin/groups, kH, kW], bias [Cout];
     /// output [N, Cout, OH, OW] with <c>OH = ⌊(H + 2pH − dH(kH − 1) − 1)/sH⌋ + 1</c> (likewise OW).
-    /// Computed as im2col + GEMM: for each image and group <c>Y_g = W_g · cols_g</c>.
+    /// Computed as im2col + GEMM: for each part of the batch (B images side by side) and group <c>Y_g = W_g · cols_g</c>.
     /// Backward: <c>∂L/∂W_g = Σₙ G_g · cols_gᵀ</c>, <c>∂L/∂x = col2im(W_gᵀ · G_g)</c>, <c>∂L/∂b = Σ_{n,oh,ow} G</c>.
     /// </summary>
     /// <param name="input">Images [N, Cin, H, W].</param>

@@ -34,10 +34,12 @@ public sealed partial class Tensor
         var state = Uninitialized([2, batch, hidden], gates.Device);
         var activations = Uninitialized([batch, 4 * hidden], gates.Device); // σ(i), σ(f), tanh(g), σ(o)
         var backend = gates.Backend;
-        if (state.NumEl == 0) return state; // nothing to compute (span kernels reject empty rows)
-        backend.LstmCell(a.storage, a.offset, cIn.storage, cIn.offset, batch, hidden, state.storage, activations.storage);
+        // An empty batch computes nothing (span kernels reject empty rows) but is still recorded, so its (empty) gradients flow.
+        if (state.NumEl > 0)
+            backend.LstmCell(a.storage, a.offset, cIn.storage, cIn.offset, batch, hidden, state.storage, activations.storage);
         return Autograd.Record(state, "LstmCell", [gates, c], g =>
         {
+            if (state.NumEl == 0) return [Empty(gates.dims, g.Device), c.RequiresGrad ? Empty(c.dims, g.Device) : null];
             var gradState = g.Packed();
             var gradGates = Uninitialized([batch, 4 * hidden], g.Device);
             var gradC = Uninitialized([batch, hidden], g.Device);

@@ -84,6 +84,13 @@ public class LstmCellTests
     {
         Assert.Equal([2, 0, 3], Tensor.LstmCell(Tensor.Zeros(0, 12), Tensor.Zeros(0, 3)).Shape);
         Assert.Equal([2, 2, 0], Tensor.LstmCell(Tensor.Zeros(2, 0), Tensor.Zeros(2, 0)).Shape);
+
+        // An empty batch is still a step of the graph: its inputs get (empty) gradients.
+        var gates = Tensor.Zeros(0, 12).RequireGrad();
+        var c = Tensor.Zeros(0, 3).RequireGrad();
+        Tensor.LstmCell(gates, c).Sum().Backward();
+        Assert.Equal([0, 12], gates.Grad!.Shape);
+        Assert.Equal([0, 3], c.Grad!.Shape);
     }
 
     [Fact]

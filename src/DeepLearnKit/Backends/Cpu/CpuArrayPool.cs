@@ -7,11 +7,10 @@ using System.Collections.Concurrent;
 namespace DeepLearnKit.Backends.Cpu;
 
 /// <summary>
-/// Free arrays by exact length, one pool per allocating thread. An array goes back when its
-/// <see cref="PooledCpuStorage"/> is collected, to the pool of the thread that allocated it, and only that thread
-/// rents it again. Why per thread: a kernel may still be reading an array after its last tensor became garbage
-/// (kernels hold the raw array); while it runs, its thread cannot be renting, so the array is never handed out
-/// under a running kernel. Another thread's kernel never sees this thread's arrays unless the two share tensors.
+/// Free arrays by exact length, one pool per allocating thread. An array goes back to the pool of the thread that
+/// allocated it when its <see cref="PooledCpuStorage"/> is collected, and that thread rents it again. A kernel may still
+/// be reading a raw array after its last tensor became garbage, so every CPU kernel keeps its storages alive until it
+/// returns (<c>CpuBackend.KeepAlive</c>). Pools per thread keep a thread's working set with it, with no contention.
 /// </summary>
 internal sealed class CpuArrayPool
 {
@@ -19,10 +18,16 @@ internal sealed class CpuArrayPool
     public const int MinPooledLength = 16_384;
 
     /// <summary>
-    /// The most bytes one thread's pool keeps for reuse. A returned array that does not fit pushes out arrays of
-    /// other sizes (the working set has moved on), or is left to the collector.
+    /// The most bytes one thread's pool keeps for reuse, and all pools together. A returned array that does not fit
+    /// pushes out its pool's arrays of other sizes (the working set has moved on), or is left to the collector.
+    /// Besides, after each full collection every pool drops the sizes nobody rented since the one before
+    /// (<see cref="TrimAfterFullCollections"/>), so memory that training no longer uses goes back to the collector.
     /// </summary>
-    private static readonly long MaxPooledBytes = Math.Min(512L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
+    private static readonly long MaxPooledBytes = Math.Min(512L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 16),
+        MaxPooledBytesAll = Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
+
+    private static long pooledBytesAll;
+    private static readonly ConcurrentQueue<WeakReference<CpuArrayPool>> pools = new();
 
     /// <summary>The least a collection the pool asks for must wait for (see <see cref="CollectIfWorthIt"/>).</summary>
     private const long MinBytesPerCollection = 4L << 20;
@@ -33,8 +38,22 @@ internal sealed class CpuArrayPool
 
     [ThreadStatic] private static CpuArrayPool? current;
 
-    private readonly ConcurrentDictionary<int, ConcurrentStack<float[]>> free = new();
+    /// <summary>The free arrays of one length, and whether one was rented since the last trim.</summary>
+    private sealed class Bucket
+    {
+        public readonly ConcurrentStack<float[]> Arrays = new();
+        public volatile bool Rented = true;
+    }
+
+    private readonly ConcurrentDictionary<int, Bucket> free = new();
     private long pooledBytes; // in this pool's free lists
+
+    static CpuArrayPool() => _ = new TrimAfterFullCollections();
+
+    private CpuArrayPool() => pools.Enqueue(new WeakReference<CpuArrayPool>(this));
+
+    /// <summary>A pool is collected after its thread ended and its last storage came back: its arrays leave the count.</summary>
+    ~CpuArrayPool() => Interlocked.Add(ref pooledBytesAll, -Interlocked.Read(ref pooledBytes));
 
     /// <summary>The calling thread's pool.</summary>
     public static CpuArrayPool Current => current ??= new CpuArrayPool();
@@ -65,6 +84,9 @@ internal sealed class CpuArrayPool
     /// out at least half of what was live after it (and 4 MiB): the bytes that may have died since are then worth
     /// the collection's cost, which grows with what is live, as in the collector's own budgets. True if it ran.
     /// </summary>
+    /// <summary>How many bytes the pool hands out between the collections it asks for: half of what was live after the last one, at least 4 MiB.</summary>
+    internal static long BytesPerCollection => Math.Max(MinBytesPerCollection, Interlocked.Read(ref liveAfterCollection) / 2);
+
     private static bool CollectIfWorthIt()
     {
         int collections = GC.CollectionCount(0);
@@ -76,8 +98,7 @@ internal sealed class CpuArrayPool
             Interlocked.Exchange(ref bytesSinceCollection, 0);
             return false;
         }
-        if (Interlocked.Read(ref bytesSinceCollection) < Math.Max(MinBytesPerCollection, Interlocked.Read(ref liveAfterCollection) / 2))
-            return false;
+        if (Interlocked.Read(ref bytesSinceCollection) < BytesPerCollection) return false;
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
         GC.WaitForPendingFinalizers();
         Volatile.Write(ref collectionsSeen, GC.CollectionCount(0));
@@ -88,13 +109,20 @@ internal sealed class CpuArrayPool
 
     private bool TryRent(int length, out float[] array)
     {
-        if (free.TryGetValue(length, out var stack) && stack.TryPop(out array!))
+        if (free.TryGetValue(length, out var bucket) && bucket.Arrays.TryPop(out array!))
         {
-            Interlocked.Add(ref pooledBytes, -4L * length);
+            bucket.Rented = true;
+            Unpool(4L * length);
             return true;
         }
         array = null!;
         return false;
+    }
+
+    private void Unpool(long size)
+    {
+        Interlocked.Add(ref pooledBytes, -size);
+        Interlocked.Add(ref pooledBytesAll, -size);
     }
 
     /// <summary>Called when a storage from this pool is collected: keeps its array for this pool's thread.</summary>
@@ -102,20 +130,54 @@ internal sealed class CpuArrayPool
     {
         long size = 4L * array.Length;
         Interlocked.Add(ref liveBytes, -size);
-        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes) Evict(MaxPooledBytes - size, keep: array.Length);
-        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes) return;
+        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes || Interlocked.Read(ref pooledBytesAll) + size > MaxPooledBytesAll)
+            Evict(size, keep: array.Length);
+        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes || Interlocked.Read(ref pooledBytesAll) + size > MaxPooledBytesAll) return;
         Interlocked.Add(ref pooledBytes, size);
-        free.GetOrAdd(array.Length, _ => new ConcurrentStack<float[]>()).Push(array);
+        Interlocked.Add(ref pooledBytesAll, size);
+        free.GetOrAdd(array.Length, _ => new Bucket()).Arrays.Push(array);
     }
 
-    /// <summary>Drops free arrays of other lengths than <paramref name="keep"/> until at most <paramref name="target"/> bytes stay.</summary>
-    private void Evict(long target, int keep)
+    /// <summary>Drops this pool's free arrays of other lengths than <paramref name="keep"/> until <paramref name="room"/> bytes fit under both caps.</summary>
+    private void Evict(long room, int keep)
     {
-        foreach (var (length, stack) in free)
+        bool Full() => Interlocked.Read(ref pooledBytes) + room > MaxPooledBytes || Interlocked.Read(ref pooledBytesAll) + room > MaxPooledBytesAll;
+        foreach (var (length, bucket) in free)
         {
             if (length == keep) continue;
-            while (Interlocked.Read(ref pooledBytes) > target && stack.TryPop(out _)) Interlocked.Add(ref pooledBytes, -4L * length);
-            if (Interlocked.Read(ref pooledBytes) <= target) return;
+            while (Full() && bucket.Arrays.TryPop(out _)) Unpool(4L * length);
+            if (!Full()) return;
+        }
+    }
+
+    /// <summary>Drops the free arrays of every length not rented since the last trim.</summary>
+    private void Trim()
+    {
+        foreach (var (length, bucket) in free)
+        {
+            if (!bucket.Rented)
+                while (bucket.Arrays.TryPop(out _)) Unpool(4L * length);
+            bucket.Rented = false;
+        }
+    }
+
+    /// <summary>
+    /// An object that is never reachable and puts itself back in the finalization queue each time it is finalized:
+    /// once it has aged into the oldest generation, that is once per full collection, the moment to trim the pools.
+    /// </summary>
+    private sealed class TrimAfterFullCollections
+    {
+        ~TrimAfterFullCollections()
+        {
+            if (Environment.HasShutdownStarted) return;
+            int count = pools.Count;
+            for (int i = 0; i < count && pools.TryDequeue(out var weak); i++)
+            {
+                if (!weak.TryGetTarget(out var pool)) continue; // its thread is gone and so are its storages
+                pool.Trim();
+                pools.Enqueue(weak);
+            }
+            GC.ReRegisterForFinalize(this);
         }
     }
 }

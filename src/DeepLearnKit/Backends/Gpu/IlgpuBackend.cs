@@ -127,7 +127,6 @@ internal sealed class IlgpuBackend : IBackend
 
     public Device Device { get; }
 
-    /// <inheritdoc/>
     /// <summary>Queues a collected storage's buffer to be freed on the next call (see <see cref="IlgpuStorage"/>).</summary>
     internal void ReleaseLater(MemoryBuffer1D<float, Stride1D.Dense> buffer) => released.Enqueue(buffer);
 
