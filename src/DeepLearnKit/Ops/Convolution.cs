@@ -246,8 +246,7 @@ public sealed partial class Tensor
         var backend = x.Backend;
         int rows = c.GroupRows, pixels = c.Pixels;
         var plan = PlanParts(c, x.Device);
-        var partials = new Tensor[plan.Workers];
-        var started = new bool[plan.Workers];
+        var partials = new Tensor?[plan.Workers];
         ForEachPart(c, plan, (worker, first, count) =>
         {
             int width = count * pixels;
@@ -255,12 +254,12 @@ public sealed partial class Tensor
             var columns = backend.AllocateUninitialized(c.ColumnLength * count);
             backend.Im2Col(x.storage, first, count, c.Window, columns);
             // A worker's first part overwrites its partial sum; the next ones add to it.
-            partials[worker] ??= Uninitialized(c.WeightShape, x.Device);
+            bool firstPart = partials[worker] is null;
+            var partial = partials[worker] ??= Uninitialized(c.WeightShape, x.Device);
             backend.MatMul(gathered, offset, c.GroupOut * width, width, false,
                 columns, 0, rows * width, width, true,
-                partials[worker].storage, c.Groups, c.GroupOut, rows, width, accumulate: started[worker]);
-            started[worker] = true;
+                partial.storage, c.Groups, c.GroupOut, rows, width, accumulate: !firstPart);
         });
-        return partials.Aggregate((a, b) => BinaryKernel("Conv2d", BinaryOp.Add, a, b));
+        return partials.Select(p => p!).Aggregate((a, b) => BinaryKernel("Conv2d", BinaryOp.Add, a, b));
     }
 }

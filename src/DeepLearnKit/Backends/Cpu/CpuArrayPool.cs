@@ -130,23 +130,25 @@ internal sealed class CpuArrayPool
     {
         long size = 4L * array.Length;
         Interlocked.Add(ref liveBytes, -size);
-        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes || Interlocked.Read(ref pooledBytesAll) + size > MaxPooledBytesAll)
-            Evict(size, keep: array.Length);
-        if (Interlocked.Read(ref pooledBytes) + size > MaxPooledBytes || Interlocked.Read(ref pooledBytesAll) + size > MaxPooledBytesAll) return;
+        if (!Fits(size)) Evict(size, keep: array.Length);
+        if (!Fits(size)) return;
         Interlocked.Add(ref pooledBytes, size);
         Interlocked.Add(ref pooledBytesAll, size);
         free.GetOrAdd(array.Length, _ => new Bucket()).Arrays.Push(array);
     }
 
-    /// <summary>Drops this pool's free arrays of other lengths than <paramref name="keep"/> until <paramref name="room"/> bytes fit under both caps.</summary>
+    /// <summary>Whether <paramref name="size"/> more bytes fit under this pool's cap and the cap of all pools.</summary>
+    private bool Fits(long size) =>
+        Interlocked.Read(ref pooledBytes) + size <= MaxPooledBytes && Interlocked.Read(ref pooledBytesAll) + size <= MaxPooledBytesAll;
+
+    /// <summary>Drops this pool's free arrays of other lengths than <paramref name="keep"/> until <paramref name="room"/> bytes fit.</summary>
     private void Evict(long room, int keep)
     {
-        bool Full() => Interlocked.Read(ref pooledBytes) + room > MaxPooledBytes || Interlocked.Read(ref pooledBytesAll) + room > MaxPooledBytesAll;
         foreach (var (length, bucket) in free)
         {
             if (length == keep) continue;
-            while (Full() && bucket.Arrays.TryPop(out _)) Unpool(4L * length);
-            if (!Full()) return;
+            while (!Fits(room) && bucket.Arrays.TryPop(out _)) Unpool(4L * length);
+            if (Fits(room)) return;
         }
     }
 
