@@ -25,23 +25,25 @@ public static class DeepLearnKitFormatters
 
     private static readonly object Gate = new();
 
-    /// <summary>Every type that draws itself, with its HTML and text.</summary>
-    private static readonly (Type Type, Func<object, string> Html, Func<object, string> Text)[] Pictures =
+    /// <summary>Every type that draws itself, with its HTML (given a title, or null for the picture's own) and text.</summary>
+    private static readonly (Type Type, Func<object, string?, string> Html, Func<object, string> Text)[] Pictures =
     [
-        (typeof(Tensor), v => TensorHtml.Render((Tensor)v), v => TensorHtml.RenderText((Tensor)v)),
-        (typeof(ModelSummary), v => ModuleHtml.Render((ModelSummary)v), v => v.ToString()!),
-        (typeof(Module), v => ModuleHtml.Render((Module)v), v => v.ToString()!),
-        (typeof(ComputationGraph), v => ((ComputationGraph)v).ToHtml(), v => v.ToString()!),
-        (typeof(History), v => TrainingCharts.History((History)v).ToHtml(), v => v.ToString()!),
-        (typeof(GradientFlowStep), v => TrainingCharts.GradientFlow((GradientFlowStep)v).ToHtml(), v => GradientText((GradientFlowStep)v)),
-        (typeof(GradientFlowRecorder), v => TrainingCharts.GradientFlow((GradientFlowRecorder)v).ToHtml(), v => RecorderText((GradientFlowRecorder)v)),
-        (typeof(ConfusionMatrix), v => ConfusionMatrixHtml.Render((ConfusionMatrix)v), v => v.ToString()!),
-        (typeof(Trajectories), v => ((Trajectories)v).ToHtml(), v => v.ToString()!),
-        (typeof(AttentionMap), v => ((AttentionMap)v).ToHtml(), v => v.ToString()!),
-        (typeof(RocCurve), v => TrainingCharts.Roc((RocCurve)v).ToHtml(), v => v.ToString()!),
-        (typeof(LRFinderResult), v => TrainingCharts.LRFinder((LRFinderResult)v).ToHtml(), v => v.ToString()!),
-        (typeof(ImageGrid), v => ((ImageGrid)v).ToHtml(), v => v.ToString()!),
-        (typeof(Figure), v => ((Figure)v).ToHtml(), v => v.ToString()!),
+        (typeof(Titled), (v, _) => ToHtml(((Titled)v).Value, ((Titled)v).Title) ?? Html.Encode(((Titled)v).Title), v => v.ToString()!),
+        (typeof(Tensor), (v, t) => TensorHtml.Render((Tensor)v, t), v => TensorHtml.RenderText((Tensor)v)),
+        (typeof(ModelSummary), (v, t) => ModuleHtml.Render((ModelSummary)v, t), v => v.ToString()!),
+        (typeof(Module), (v, t) => ModuleHtml.Render((Module)v, t), v => v.ToString()!),
+        (typeof(ComputationGraph), (v, t) => ((ComputationGraph)v).ToHtml(t), v => v.ToString()!),
+        (typeof(History), (v, t) => TrainingCharts.History((History)v, t).ToHtml(), v => v.ToString()!),
+        (typeof(GradientFlowStep), (v, t) => TrainingCharts.GradientFlow((GradientFlowStep)v, t).ToHtml(), v => GradientText((GradientFlowStep)v)),
+        (typeof(GradientFlowRecorder), (v, t) => TrainingCharts.GradientFlow((GradientFlowRecorder)v, t).ToHtml(), v => RecorderText((GradientFlowRecorder)v)),
+        (typeof(ConfusionMatrix), (v, t) => ConfusionMatrixHtml.Render((ConfusionMatrix)v, t), v => v.ToString()!),
+        (typeof(Trajectories), (v, t) => ((Trajectories)v).ToHtml(t), v => v.ToString()!),
+        (typeof(AttentionMap), (v, t) => ((AttentionMap)v).ToHtml(t), v => v.ToString()!),
+        (typeof(RocCurve), (v, t) => TrainingCharts.Roc((RocCurve)v, t).ToHtml(), v => v.ToString()!),
+        (typeof(LRFinderResult), (v, t) => TrainingCharts.LRFinder((LRFinderResult)v, t).ToHtml(), v => v.ToString()!),
+        (typeof(ImageGrid), (v, t) => ((ImageGrid)v).ToHtml(t), v => v.ToString()!),
+        (typeof(Figure), (v, t) => (t is null ? (Figure)v : ((Figure)v).WithTitle(t)).ToHtml(), v => v.ToString()!),
+        (typeof(PlotlyLibrary), (v, _) => ((PlotlyLibrary)v).ToHtml(), v => v.ToString()!),
     ];
 
     /// <summary>The types <see cref="Register"/> gives formatters (a subclass of <see cref="Module"/> is drawn as a module).</summary>
@@ -62,7 +64,7 @@ public static class DeepLearnKitFormatters
             if (IsRegistered) return;
             foreach (var (type, html, text) in Pictures)
             {
-                Formatter.Register(new PictureFormatter(type, HtmlMimeType, html));
+                Formatter.Register(new PictureFormatter(type, HtmlMimeType, v => html(v, null)));
                 Formatter.Register(new PictureFormatter(type, PlainTextMimeType, text));
             }
             PlotlyNetCharts.Register();
@@ -73,12 +75,14 @@ public static class DeepLearnKitFormatters
     /// DeepLearnKit's HTML for <paramref name="value"/> without the registry (the most specific picture for its type),
     /// or null when no picture draws it.
     /// </summary>
-    public static string? ToHtml(object value) => Find(value)?.Html(value);
+    /// <param name="value">The value to draw.</param>
+    /// <param name="title">The picture's title instead of its default one (which names what it shows).</param>
+    public static string? ToHtml(object value, string? title = null) => Find(value)?.Html(value, title);
 
     /// <summary>The text/plain counterpart of <see cref="ToHtml"/>, or null when no picture draws the value.</summary>
     public static string? ToText(object value) => Find(value)?.Text(value);
 
-    private static (Type Type, Func<object, string> Html, Func<object, string> Text)? Find(object value)
+    private static (Type Type, Func<object, string?, string> Html, Func<object, string> Text)? Find(object value)
     {
         ArgumentNullException.ThrowIfNull(value);
         foreach (var picture in Pictures)

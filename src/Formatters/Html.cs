@@ -30,6 +30,9 @@ internal static class Html
     /// <summary>An id unique within the process, so several pictures can share one page.</summary>
     public static string NewId(string prefix) => $"dlk-{prefix}-{Interlocked.Increment(ref nextId)}-{Environment.ProcessId:x}";
 
+    /// <summary><paramref name="text"/> cut to <paramref name="length"/> characters, ending in "…" when cut.</summary>
+    public static string Short(string text, int length = 60) => text.Length <= length ? text : text[..(length - 1)] + "…";
+
     /// <summary>Shape as <c>[2, 3]</c>.</summary>
     public static string Shape(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape) + "]";
 

@@ -32,6 +32,17 @@ public static class Picture
         return surface.Display(value);
     }
 
+    /// <summary>
+    /// <paramref name="value"/> as its usual picture under <paramref name="title"/>: a cell that ends with
+    /// <c>Picture.Titled(recorder, "Sigmoid network")</c> shows the recorder's chart with that title.
+    /// </summary>
+    public static Titled Titled(object value, string title)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        return new Titled(value, title);
+    }
+
     /// <summary>Installs a report page at <paramref name="path"/> as <see cref="DisplaySurface.Current"/> and names it on the console.</summary>
     public static ReportPageSurface UseReportPage(string path)
     {

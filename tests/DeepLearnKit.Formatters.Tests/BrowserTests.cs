@@ -85,4 +85,25 @@ public sealed class BrowserTests : IDisposable
         Assert.Equal(expectedImages, results.GetProperty("decoded").GetInt32());
         Assert.True(results.GetProperty("graphs").GetInt32() >= 3);
     }
+
+    [Fact]
+    public void With_scripts_off_every_chart_shows_its_complete_static_form()
+    {
+        var fragments = OneOfEach().Select(p => HtmlOf(p)).ToList();
+        var folder = Path.Combine(AppContext.BaseDirectory, "browser");
+        Directory.CreateDirectory(folder);
+        var page = Path.Combine(folder, "pictures-static.html");
+        File.WriteAllText(page, ReportPageSurface.RenderPage("DeepLearnKit pictures, scripts off", fragments));
+
+        var charts = StaticCharts.Read(HeadlessChromium.StaticDom(page));
+        Assert.Equal(9, charts.Count);
+        foreach (var chart in charts) StaticCharts.AssertComplete(chart);
+        HeadlessChromium.Screenshot(page, "pictures-static.png", scriptsOff: true);
+
+        // The class names of the confusion matrix and the tokens of the attention map are on their axes.
+        var confusion = Assert.Single(charts, c => c.Title.StartsWith("Confusion matrix", StringComparison.Ordinal));
+        Assert.Equal(["a", "b", "c"], confusion.TextsIn("dlk-xaxis").Take(3));
+        var attention = Assert.Single(charts, c => c.Title.StartsWith("Attention", StringComparison.Ordinal));
+        Assert.Equal(["I", "am", "here"], attention.TextsIn("dlk-yaxis").Take(3));
+    }
 }

@@ -110,6 +110,8 @@ internal static partial class TestSupport
     {
         Formatter.ResetToDefault();
         DisplaySurface.Current = null;
+        Plotly.PlotlyJs.Loading = Plotly.PlotlyLoading.Cdn;
+        Plotly.PlotlyJs.ResetInlining();
     }
 
     [GeneratedRegex("<script type=\"application/json\" id=\"[^\"]+-figure\">(.*?)</script>", RegexOptions.Singleline)]

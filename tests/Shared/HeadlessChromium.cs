@@ -72,14 +72,36 @@ internal static class HeadlessChromium
         }
     }
 
-    /// <summary>Saves a PNG screenshot of <paramref name="page"/> in the test output's browser/ folder and returns its path.</summary>
-    public static string Screenshot(string page, string name, int height = 7000)
+    /// <summary>
+    /// A content security policy that lets no script run: the page as GitHub and nbviewer show it. (Chromium's
+    /// <c>--blink-settings=scriptEnabled=false</c> would also stop the DevTools evaluation that <c>--dump-dom</c> uses.)
+    /// </summary>
+    public const string NoScripts = "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\">";
+
+    /// <summary>The DOM of <paramref name="page"/> as Chromium builds it with JavaScript off.</summary>
+    public static string StaticDom(string page) => WithScriptsOff(page, copy => Run("--dump-dom", copy));
+
+    private static T WithScriptsOff<T>(string page, Func<string, T> open)
+    {
+        string copy = Path.Combine(Path.GetDirectoryName(page)!, ".noscript-" + Path.GetFileName(page));
+        File.WriteAllText(copy, File.ReadAllText(page).Replace("<head>", "<head>" + NoScripts));
+        try { return open(copy); }
+        finally { File.Delete(copy); }
+    }
+
+    /// <summary>
+    /// Saves a PNG screenshot of <paramref name="page"/> in the test output's browser/ folder and returns its path;
+    /// <paramref name="scriptsOff"/> takes it with JavaScript off.
+    /// </summary>
+    public static string Screenshot(string page, string name, int height = 7000, bool scriptsOff = false)
     {
         string folder = Path.Combine(AppContext.BaseDirectory, "browser");
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, name);
         File.Delete(path);
-        Run($"--screenshot={path} --window-size=1200,{height}", page);
+        string arguments = $"--screenshot={path} --window-size=1200,{height}";
+        if (scriptsOff) WithScriptsOff(page, copy => Run(arguments, copy));
+        else Run(arguments, page);
         Assert.True(File.Exists(path), "Chromium wrote no screenshot");
         Assert.Equal(new byte[] { 137, 80, 78, 71 }, File.ReadAllBytes(path)[..4]);
         return path;

@@ -20,6 +20,7 @@ public sealed class TrainingContext
         Epochs = epochs;
         StepsPerEpoch = stepsPerEpoch;
         History = history ?? new History();
+        History.Description ??= $"{model} with {optimizer.GetType().Name}";
     }
 
     /// <summary>The model being trained.</summary>

@@ -9,7 +9,9 @@ namespace DeepLearnKit.Formatters.Graphs;
 /// <param name="Data">A value node's data: the value of a scalar, else its shape and mean.</param>
 /// <param name="Grad">A value node's gradient (same form), or null when none was kept.</param>
 /// <param name="Layer">Its distance from the drawn tensor (0) along the graph; larger is further towards the inputs.</param>
-public sealed record GraphNode(int Id, string Label, bool IsOp, string? Data, string? Grad, int Layer);
+/// <param name="NoGradReason">Why a value node shows no gradient: a constant has none, an intermediate's is freed by
+/// Backward unless it called <see cref="Tensor.RetainGrad"/>, a leaf's appears after Backward; null when it has one.</param>
+public sealed record GraphNode(int Id, string Label, bool IsOp, string? Data, string? Grad, int Layer, string? NoGradReason = null);
 
 /// <summary>
 /// The computation graph of a tensor: <c>ComputationGraph.Of(loss)</c>. Edges run from an input to the op that read it
@@ -57,7 +59,7 @@ public sealed class ComputationGraph
             if (ids.TryGetValue(t, out var existing)) return existing;
             string label = t.Name ?? (t.GradFn is null ? (t.RequiresGrad ? "leaf" : "constant") : "value");
             label += " " + Html.Shape(t.Shape);
-            int id = Add(t, new GraphNode(0, label, false, Describe(t), t.Grad is { } g ? Describe(g) : null, layer));
+            int id = Add(t, new GraphNode(0, label, false, Describe(t), t.Grad is { } g ? Describe(g) : null, layer, t.Grad is null ? NoGradReason(t) : null));
             queue.Enqueue((t, layer));
             return id;
         }
@@ -95,6 +97,13 @@ public sealed class ComputationGraph
         return new ComputationGraph(nodes, edges.Distinct().ToList(), hidden);
     }
 
+    /// <summary>Why <paramref name="t"/> has no gradient to show.</summary>
+    private static string NoGradReason(Tensor t) =>
+        !t.RequiresGrad ? "none: constant" : t.GradFn is not null ? NotKept : "none yet: Backward()";
+
+    /// <summary>What an intermediate value's node says: Backward keeps only leaves' gradients unless RetainGrad() was called.</summary>
+    internal const string NotKept = "not kept: RetainGrad()";
+
     private static string Describe(Tensor t)
     {
         if (t.NumEl == 1) return Html.Number(t.ToArray()[0]);
@@ -102,8 +111,8 @@ public sealed class ComputationGraph
         return $"mean {Html.Number(values.Length == 0 ? 0 : values.Average(v => (double)v))}";
     }
 
-    /// <summary>The graph as an SVG picture (see <see cref="GraphSvg.Render"/>).</summary>
-    public string ToHtml() => GraphSvg.Render(this);
+    /// <summary>The graph as an SVG picture (see <see cref="GraphSvg.Render"/>), titled <paramref name="title"/> when given.</summary>
+    public string ToHtml(string? title = null) => GraphSvg.Render(this, title);
 
     /// <summary>One line per op: <c>MatMul(leaf [2, 3], leaf [3]) → value [2]</c>.</summary>
     public override string ToString()

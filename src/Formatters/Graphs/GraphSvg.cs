@@ -7,10 +7,16 @@ namespace DeepLearnKit.Formatters.Graphs;
 /// <summary>Renders a <see cref="ComputationGraph"/>.</summary>
 public static class GraphSvg
 {
-    private const int ColumnWidth = 190, RowHeight = 58, BoxWidth = 150, BoxHeight = 40, OpWidth = 96, OpHeight = 30, Pad = 16;
+    private const int ColumnWidth = 172, RowHeight = 58, BoxWidth = 150, BoxHeight = 40, OpWidth = 92, OpHeight = 30, Pad = 16;
 
-    /// <summary>An inline <c>&lt;svg&gt;</c>: one <c>&lt;g class="dlk-node dlk-op|dlk-value"&gt;</c> per node with its text, one line per edge.</summary>
-    public static string Render(ComputationGraph graph)
+    /// <summary>The widest a graph is drawn: wider graphs are scaled down to fit a 960 px page column.</summary>
+    public const int MaxWidth = 940;
+
+    /// <summary>
+    /// An inline <c>&lt;svg&gt;</c>: one <c>&lt;g class="dlk-node dlk-op|dlk-value"&gt;</c> per node with its text, one line per
+    /// edge; at most <see cref="MaxWidth"/> pixels wide (scaled down, never clipped). A value node without a gradient says why.
+    /// </summary>
+    public static string Render(ComputationGraph graph, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(graph);
         int maxLayer = graph.Nodes.Max(n => n.Layer);
@@ -23,8 +29,10 @@ public static class GraphSvg
         }
         int width = 2 * Pad + maxLayer * ColumnWidth + BoxWidth, height = 2 * Pad + rows.Values.Max() * RowHeight + BoxHeight;
 
-        var svg = new StringBuilder($"<div class=\"dlk dlk-graph\">{Html.Style}<div class=\"dlk-header\">{Html.Encode(Summary(graph))}</div>");
-        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"monospace\" font-size=\"11\">");
+        double scale = Math.Min(1, (double)MaxWidth / width);
+        string header = (title is null ? "" : title + ": ") + Summary(graph);
+        var svg = new StringBuilder($"<div class=\"dlk dlk-graph\">{Html.Style}<div class=\"dlk-header\">{Html.Encode(header)}</div>");
+        svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Html.Coordinate(width * scale)}\" height=\"{Html.Coordinate(height * scale)}\" viewBox=\"0 0 {width} {height}\" style=\"max-width:100%;height:auto\" font-family=\"monospace\" font-size=\"11\">");
         svg.Append("<defs><marker id=\"dlk-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0L10,5L0,10z\" fill=\"#888\"/></marker></defs>");
         foreach (var (from, to) in graph.Edges)
         {
@@ -47,7 +55,7 @@ public static class GraphSvg
             svg.Append($"<g class=\"dlk-node dlk-value\"><rect x=\"{Html.Coordinate(left)}\" y=\"{Html.Coordinate(top)}\" width=\"{BoxWidth}\" height=\"{BoxHeight}\" rx=\"3\" fill=\"#fff\" stroke=\"#333\"/>")
                .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(top + 13)}\" text-anchor=\"middle\" font-weight=\"bold\">{Html.Encode(node.Label)}</text>")
                .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(top + 25)}\" text-anchor=\"middle\">data {Html.Encode(node.Data ?? "")}</text>")
-               .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(top + 37)}\" text-anchor=\"middle\" fill=\"#b33\">grad {Html.Encode(node.Grad ?? "–")}</text></g>");
+               .Append($"<text x=\"{Html.Coordinate(x)}\" y=\"{Html.Coordinate(top + 37)}\" text-anchor=\"middle\" fill=\"{(node.Grad is null ? "#888" : "#b33")}\">grad {Html.Encode(node.Grad ?? node.NoGradReason ?? "–")}</text></g>");
         }
         return svg.Append("</svg></div>").ToString();
     }
@@ -56,5 +64,8 @@ public static class GraphSvg
 
     private static string Summary(ComputationGraph graph) =>
         $"Computation graph: {graph.Nodes.Count(n => n.IsOp && !n.Label.StartsWith('…'))} ops, {graph.Nodes.Count(n => !n.IsOp)} tensors" +
-        (graph.HiddenNodes > 0 ? $", {graph.HiddenNodes} more nodes collapsed" : "");
+        (graph.HiddenNodes > 0 ? $", {graph.HiddenNodes} more nodes collapsed" : "") +
+        (graph.Nodes.Any(n => n.NoGradReason == ComputationGraph.NotKept)
+            ? ". Backward frees the gradients of intermediate values; call RetainGrad() on one before Backward() to keep it"
+            : "");
 }

@@ -58,10 +58,14 @@ public sealed class ImageGrid
     /// <summary>Screen pixels per image pixel.</summary>
     public int Scale { get; }
 
-    /// <summary>The grid as HTML: one <c>&lt;figure&gt;</c> with an inline PNG and its caption per image.</summary>
-    public string ToHtml()
+    /// <summary>
+    /// The grid as HTML: a header (<paramref name="title"/> when given, then the count and size), then one
+    /// <c>&lt;figure&gt;</c> with an inline PNG and its caption per image, wrapping to the page's width.
+    /// </summary>
+    public string ToHtml(string? title = null)
     {
-        var html = new StringBuilder($"<div class=\"dlk\">{Html.Style}<div class=\"dlk-header\">{Pixels.Count} image{(Pixels.Count == 1 ? "" : "s")}, {Pixels[0].Width}×{Pixels[0].Height}</div>");
+        string header = $"{(title is null ? "" : title + ": ")}{Pixels.Count} image{(Pixels.Count == 1 ? "" : "s")}, {Pixels[0].Width}×{Pixels[0].Height}";
+        var html = new StringBuilder($"<div class=\"dlk\">{Html.Style}<div class=\"dlk-header\">{Html.Encode(header)}</div>");
         int width = Columns * (Pixels[0].Width * Scale + 6);
         html.Append($"<div class=\"dlk-grid\" style=\"max-width:{width}px\">");
         for (int i = 0; i < Pixels.Count; i++)

@@ -44,7 +44,7 @@ public sealed class AttentionMap
         ArgumentNullException.ThrowIfNull(attention);
         var weights = attention.LastAttentionWeights
             ?? throw new InvalidOperationException("AttentionMap.Of: the attention layer has not run yet; call it on an input first.");
-        return new AttentionMap(weights, tokens, null, head, batch);
+        return new AttentionMap(weights, tokens, null, head, batch) { Layer = attention.ToString() };
     }
 
     /// <summary>Weights[t][s].</summary>
@@ -60,12 +60,13 @@ public sealed class AttentionMap
     public int? Head { get; }
 
     /// <summary>A heatmap, queries down (first at the top), keys across, token labels on both axes.</summary>
-    public Figure Figure() => new()
+    /// <param name="title">The chart's title; by default the layer (when known) and the head drawn.</param>
+    public Figure Figure(string? title = null) => new()
     {
         Data = [new Heatmap { Z = Weights, X = Labels(KeyTokens), Y = Labels(QueryTokens), ColorScale = "Viridis" }],
         Layout = new Layout
         {
-            Title = new Title(Head is { } h ? $"Attention weights, head {h}" : "Attention weights (mean over heads)"),
+            Title = new Title(title ?? (Head is { } h ? $"Attention weights{LayerPart}, head {h}" : $"Attention weights{LayerPart} (mean over heads)")),
             XAxis = new Axis { Title = new Title("key"), Type = "category" },
             YAxis = new Axis { Title = new Title("query"), Type = "category", AutoRange = "reversed" },
             Height = Math.Clamp(140 + 28 * QueryTokens.Count, 320, 760),
@@ -73,7 +74,12 @@ public sealed class AttentionMap
     };
 
     /// <summary>The heatmap as HTML.</summary>
-    public string ToHtml() => Figure().ToHtml();
+    public string ToHtml(string? title = null) => Figure(title).ToHtml();
+
+    /// <summary>The attention layer drawn (<c>MultiHeadAttention(8, 2 heads)</c>), when the map came from one.</summary>
+    public string? Layer { get; init; }
+
+    private string LayerPart => Layer is { } l ? " of " + Html.Short(l) : "";
 
     /// <summary>For each query token, the key token it attends to most.</summary>
     public override string ToString() =>

@@ -14,7 +14,9 @@ public static class ConfusionMatrixHtml
     public const int MaxAnnotatedClasses = 20;
 
     /// <summary>The heatmap: z = counts, rows the true class (first at the top), columns the predicted class.</summary>
-    public static Figure Figure(ConfusionMatrix matrix)
+    /// <param name="matrix">The counts.</param>
+    /// <param name="title">The chart's title; by default the class set, the number of examples and the accuracy.</param>
+    public static Figure Figure(ConfusionMatrix matrix, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         int n = matrix.NumClasses;
@@ -32,10 +34,10 @@ public static class ConfusionMatrixHtml
             }).ToList();
         return new Figure
         {
-            Data = [new Heatmap { Z = z, X = names, Y = names, ColorScale = "Blues" }],
+            Data = [new Heatmap { Z = z, X = names, Y = names, ColorScale = "Blues", ReverseScale = true }],
             Layout = new Layout
             {
-                Title = new Title($"Confusion matrix: {matrix.Total} examples, accuracy {matrix.Accuracy:0.###}"),
+                Title = new Title(title ?? $"Confusion matrix of {n} classes ({ClassSet(matrix.ClassNames)}): {matrix.Total} examples, accuracy {matrix.Accuracy:0.###}"),
                 XAxis = new Axis { Title = new Title("predicted"), Type = "category" },
                 YAxis = new Axis { Title = new Title("true"), Type = "category", AutoRange = "reversed" },
                 Annotations = annotations,
@@ -45,9 +47,9 @@ public static class ConfusionMatrixHtml
     }
 
     /// <summary>The heatmap, then a table: per class its precision, recall, F1 and support, and the macro averages.</summary>
-    public static string Render(ConfusionMatrix matrix)
+    public static string Render(ConfusionMatrix matrix, string? title = null)
     {
-        var html = new StringBuilder($"<div class=\"dlk dlk-confusion\">{Html.Style}").Append(Figure(matrix).ToHtml());
+        var html = new StringBuilder($"<div class=\"dlk dlk-confusion\">{Html.Style}").Append(Figure(matrix, title).ToHtml());
         html.Append("<table><tr><th style=\"text-align:left\">class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>");
         var (p, r, f, s) = (matrix.Precision, matrix.Recall, matrix.F1, matrix.Support);
         for (int c = 0; c < matrix.NumClasses; c++)
@@ -55,4 +57,8 @@ public static class ConfusionMatrixHtml
         html.Append($"<tr><th style=\"text-align:left\">macro avg</th><td>{matrix.MacroPrecision:0.000}</td><td>{matrix.MacroRecall:0.000}</td><td>{matrix.MacroF1:0.000}</td><td>{matrix.Total}</td></tr>");
         return html.Append("</table></div>").ToString();
     }
+
+    // "a, b, c" or "T-shirt/top … Ankle boot" for many classes.
+    private static string ClassSet(IReadOnlyList<string> names) =>
+        names.Count <= 4 ? string.Join(", ", names) : $"{names[0]} … {names[^1]}";
 }

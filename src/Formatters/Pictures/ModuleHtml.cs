@@ -12,10 +12,10 @@ public static class ModuleHtml
     /// The summary's table: one row per module, indented by depth, with its output shape for the sample input, its own
     /// parameter count and whether it trains; then total, trainable and frozen parameters.
     /// </summary>
-    public static string Render(ModelSummary summary)
+    public static string Render(ModelSummary summary, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        string header = $"Input {Html.Shape(summary.InputShape)} → output {Html.Shape(summary.OutputShape)}";
+        string header = $"{(title is null ? "Input" : title + ": input")} {Html.Shape(summary.InputShape)} → output {Html.Shape(summary.OutputShape)}";
         return Table(summary.Layers, header, summary.TotalParameters, summary.TrainableParameters);
     }
 
@@ -23,10 +23,10 @@ public static class ModuleHtml
     /// A model without a sample input: the same table from <see cref="Module.NamedModules"/>, output shapes left as
     /// "–" (call <c>model.Summary(inputShape)</c> to have them).
     /// </summary>
-    public static string Render(Module model)
+    public static string Render(Module model, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Table(Layers(model), model.GetType().Name, model.ParameterCount(), model.ParameterCount(trainableOnly: true));
+        return Table(Layers(model), title ?? model.GetType().Name, model.ParameterCount(), model.ParameterCount(trainableOnly: true));
     }
 
     /// <summary>The rows of <see cref="ModelSummary"/> that need no forward pass: names, types, parameters, trainable.</summary>

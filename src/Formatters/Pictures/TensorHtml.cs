@@ -21,10 +21,14 @@ public static class TensorHtml
     /// a heatmap; a scalar, vector or other matrix as a table showing <see cref="Tensor.PrintEdgeItems"/> items at each
     /// end of a side once the tensor has more than <see cref="Tensor.PrintThreshold"/> elements; higher ranks as text.
     /// </summary>
-    public static string Render(Tensor tensor)
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="title">A title shown above the header (and on the heatmap); by default the tensor's name, when it has one.</param>
+    public static string Render(Tensor tensor, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        var html = new StringBuilder($"<div class=\"dlk dlk-tensor\">{Html.Style}<div class=\"dlk-header\">{Html.Encode(Header(tensor))}</div>");
+        var html = new StringBuilder($"<div class=\"dlk dlk-tensor\">{Html.Style}");
+        if (title is not null) html.Append($"<div class=\"dlk-title\"><strong>{Html.Encode(title)}</strong></div>");
+        html.Append($"<div class=\"dlk-header\">{Html.Encode(Header(tensor))}</div>");
         var shape = tensor.Shape;
         if (tensor.NumEl > 0 && TensorImages.LooksLikeImages(tensor))
         {
@@ -33,7 +37,7 @@ public static class TensorHtml
             html.Append(new ImageGrid(shown, columns: 8, scale: Math.Max(1, 84 / Math.Max(shape[^1], 1))).ToHtml());
         }
         else if (shape.Length == 2 && tensor.NumEl > Tensor.PrintThreshold && shape[0] >= 8 && shape[1] >= 8)
-            html.Append(Heatmap(tensor).ToHtml());
+            html.Append(Heatmap(tensor, title).ToHtml());
         else if (shape.Length <= 2)
             html.Append(Table(tensor));
         else
@@ -55,7 +59,7 @@ public static class TensorHtml
     /// <summary>The header line and the engine's NumPy-style text (<see cref="Tensor.ToString"/>).</summary>
     public static string RenderText(Tensor tensor) => Header(tensor) + "\n" + tensor;
 
-    private static Figure Heatmap(Tensor tensor)
+    private static Figure Heatmap(Tensor tensor, string? title)
     {
         var m = tensor.ToArray2D();
         int rows = m.GetLength(0), cols = m.GetLength(1);
@@ -66,7 +70,7 @@ public static class TensorHtml
             Data = [new Heatmap { Z = z, ColorScale = signed ? "RdBu" : "Viridis", Zmid = signed ? 0 : null }],
             Layout = new Layout
             {
-                Title = new Title($"{Html.Shape(tensor.Shape)} values"),
+                Title = new Title(title ?? $"{(tensor.Name is { } name ? name + " " : "")}{Html.Shape(tensor.Shape)} values"),
                 XAxis = new Axis { Title = new Title("column") },
                 YAxis = new Axis { Title = new Title("row"), AutoRange = "reversed" },
                 Height = 420,

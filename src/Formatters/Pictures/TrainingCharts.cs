@@ -12,7 +12,9 @@ public static class TrainingCharts
     /// Loss per epoch (train, and validation when present) on the left, every other metric per epoch on the right
     /// (a second subplot); the per-step batch loss in the background. Before the first epoch ends, the step loss alone.
     /// </summary>
-    public static Figure History(History history)
+    /// <param name="history">The run.</param>
+    /// <param name="title">The chart's title; by default what was trained (<see cref="Training.History.Description"/>) and how far.</param>
+    public static Figure History(History history, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         var data = new List<Trace>();
@@ -23,7 +25,7 @@ public static class TrainingCharts
         }
         else
         {
-            data.Add(new Scatter { Name = "step loss", Mode = "lines", X = StepPositions(history), Y = history.StepLoss.ToArray(), Line = new Line("rgba(99,110,250,0.3)", 1) });
+            data.Add(new Scatter { Name = "step loss", Mode = "lines", X = StepPositions(history), Y = history.StepLoss.ToArray(), Line = new Line("rgba(31,119,180,0.3)", 1) });
             data.Add(new Scatter { Name = "loss", Mode = "lines+markers", X = epochs, Y = history.EpochLoss.ToArray(), Line = new Line(StaticFigureSvg.Colors[0], 2) });
             if (history.ValidationLoss.Count > 0)
                 data.Add(new Scatter { Name = "val_loss", Mode = "lines+markers", X = epochs[..history.ValidationLoss.Count], Y = history.ValidationLoss.ToArray(), Line = new Line(StaticFigureSvg.Colors[1], 2) });
@@ -42,7 +44,7 @@ public static class TrainingCharts
             Data = data,
             Layout = new Layout
             {
-                Title = new Title($"Training ({status}{(history.StopReason is { } r ? $", stopped: {r}" : "")})"),
+                Title = new Title(title ?? $"Training{(history.Description is { } d ? " " + Html.Short(d) : "")} ({status}{(history.StopReason is { } r ? $", stopped: {r}" : "")})"),
                 XAxis = new Axis { Title = new Title(history.Epochs == 0 ? "step" : "epoch"), Domain = twoPlots ? [0, 0.45] : null },
                 YAxis = new Axis { Title = new Title("loss") },
                 XAxis2 = twoPlots ? new Axis { Title = new Title("epoch"), Domain = [0.55, 1], Anchor = "y2" } : null,
@@ -71,7 +73,9 @@ public static class TrainingCharts
     }
 
     /// <summary>Per parameter (input side first): mean |g| and max |g| at one step, as grouped bars on a log axis.</summary>
-    public static Figure GradientFlow(GradientFlowStep step)
+    /// <param name="step">The measured step.</param>
+    /// <param name="title">The chart's title; by default the step and the model measured.</param>
+    public static Figure GradientFlow(GradientFlowStep step, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(step);
         if (step.Parameters.Count == 0) throw new ArgumentException("GradientFlow: the step has no parameter with a gradient; call Backward() first.", nameof(step));
@@ -85,7 +89,7 @@ public static class TrainingCharts
             ],
             Layout = new Layout
             {
-                Title = new Title($"Gradient flow at step {step.GlobalStep}"),
+                Title = new Title(title ?? $"Gradient flow at step {step.GlobalStep}{(step.Model is { } m ? ": " + Html.Short(m) : "")}"),
                 XAxis = new Axis { Title = new Title("parameter (input → output)"), Type = "category" },
                 YAxis = new Axis { Title = new Title("|gradient|"), Type = "log" },
                 Height = 380,
@@ -94,7 +98,9 @@ public static class TrainingCharts
     }
 
     /// <summary>Each parameter's gradient norm ‖g‖₂ over the recorded steps, one line each, log y: vanishing gradients fall apart.</summary>
-    public static Figure GradientFlow(GradientFlowRecorder recorder)
+    /// <param name="recorder">The recorded run.</param>
+    /// <param name="title">The chart's title; by default the model recorded.</param>
+    public static Figure GradientFlow(GradientFlowRecorder recorder, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(recorder);
         if (recorder.Steps.Count == 0) throw new ArgumentException("GradientFlow: the recorder has no steps yet; pass it to Fit as a callback first.", nameof(recorder));
@@ -104,7 +110,7 @@ public static class TrainingCharts
             Data = recorder.ParameterNames.Select(name => (Trace)new Scatter { Name = name, Mode = "lines", X = steps, Y = recorder.Series(name, s => s.Norm).ToArray() }).ToList(),
             Layout = new Layout
             {
-                Title = new Title("Gradient norm per parameter"),
+                Title = new Title(title ?? $"Gradient norm per parameter{(recorder.Steps[0].Model is { } m ? ": " + Html.Short(m) : "")}"),
                 XAxis = new Axis { Title = new Title("step") },
                 YAxis = new Axis { Title = new Title("‖grad‖₂"), Type = "log" },
                 Height = 380,
@@ -113,7 +119,9 @@ public static class TrainingCharts
     }
 
     /// <summary>The smoothed loss against the learning rate (log x), with the suggested rate marked.</summary>
-    public static Figure LRFinder(LRFinderResult result)
+    /// <param name="result">The range test's result.</param>
+    /// <param name="title">The chart's title; by default the test and whether it diverged.</param>
+    public static Figure LRFinder(LRFinderResult result, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         int best = Enumerable.Range(0, result.LearningRates.Count).MinBy(i => Math.Abs(Math.Log(result.LearningRates[i] / result.SuggestedLearningRate)));
@@ -126,7 +134,7 @@ public static class TrainingCharts
             ],
             Layout = new Layout
             {
-                Title = new Title($"LR range test{(result.Diverged ? " (stopped: loss diverged)" : "")}"),
+                Title = new Title(title ?? $"LR range test{(result.Diverged ? " (stopped: loss diverged)" : "")}"),
                 XAxis = new Axis { Title = new Title("learning rate"), Type = "log" },
                 YAxis = new Axis { Title = new Title("loss") },
                 Annotations = [new Annotation { X = Math.Log10(result.SuggestedLearningRate), Y = result.Losses[best], Text = $"η = {result.SuggestedLearningRate:0.0e+00}", ShowArrow = true }],
@@ -136,7 +144,9 @@ public static class TrainingCharts
     }
 
     /// <summary>The ROC curve (true against false positive rate) with chance's diagonal, AUC in the title.</summary>
-    public static Figure Roc(RocCurve roc)
+    /// <param name="roc">The curve.</param>
+    /// <param name="title">The chart's title; by default the AUC.</param>
+    public static Figure Roc(RocCurve roc, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(roc);
         return new Figure
@@ -148,7 +158,7 @@ public static class TrainingCharts
             ],
             Layout = new Layout
             {
-                Title = new Title($"ROC curve, AUC = {roc.Auc:0.###}"),
+                Title = new Title(title ?? $"ROC curve, AUC = {roc.Auc:0.###}"),
                 XAxis = new Axis { Title = new Title("false positive rate") },
                 YAxis = new Axis { Title = new Title("true positive rate"), ScaleAnchor = "x" },
                 Height = 420,

@@ -92,7 +92,8 @@ public sealed class Trajectories
     }
 
     /// <summary>Contours of the surface, and each path as lines with markers, start and end on top.</summary>
-    public Figure Figure()
+    /// <param name="title">The chart's title; by default the optimizers drawn.</param>
+    public Figure Figure(string? title = null)
     {
         var data = new List<Trace> { new Contour { Z = Z, X = X, Y = Y, ColorScale = "Viridis", NContours = 30, ShowScale = false, Name = "loss" } };
         data.AddRange(paths.Select((p, k) => (Trace)new Scatter
@@ -105,7 +106,7 @@ public sealed class Trajectories
             Data = data,
             Layout = new Layout
             {
-                Title = new Title("Optimizer trajectories"),
+                Title = new Title(title ?? (paths.Count == 0 ? "Loss surface" : "Optimizer trajectories: " + Html.Short(string.Join(", ", paths.Select(p => p.Name)), 80))),
                 XAxis = new Axis { Title = new Title("x") },
                 YAxis = new Axis { Title = new Title("y") },
                 Height = 460,
@@ -114,7 +115,7 @@ public sealed class Trajectories
     }
 
     /// <summary>The figure as HTML.</summary>
-    public string ToHtml() => Figure().ToHtml();
+    public string ToHtml(string? title = null) => Figure(title).ToHtml();
 
     /// <inheritdoc/>
     public override string ToString() =>

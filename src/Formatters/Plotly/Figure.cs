@@ -27,6 +27,9 @@ public sealed class Figure
     // Traces go out as object so each is written with its runtime type's properties.
     public string ToJson() => JsonSerializer.Serialize(new { data = Data.Cast<object>().ToArray(), layout = Layout }, JsonOptions);
 
+    /// <summary>The same traces and layout under another title.</summary>
+    public Figure WithTitle(string title) => new() { Data = Data, Layout = Layout.WithTitle(new Title(title)) };
+
     /// <summary>The figure as HTML: a plotly chart with a static SVG fallback (see <see cref="PlotlyHtml.Render"/>).</summary>
     public string ToHtml() => PlotlyHtml.Render(this);
 
@@ -122,6 +125,10 @@ public sealed class Heatmap : Trace
     /// <summary>Pins the colour scale's middle (0 for signed values).</summary>
     public double? Zmid { get; init; }
 
+    /// <summary>True runs the colour scale backwards (plotly.js's <c>Blues</c> is dark at the low end; reversed, high values are dark).</summary>
+    [JsonPropertyName("reversescale")]
+    public bool? ReverseScale { get; init; }
+
     /// <summary>False hides the colour bar.</summary>
     [JsonPropertyName("showscale")]
     public bool? ShowScale { get; init; }
@@ -194,8 +201,16 @@ public sealed record Title(string Text);
 /// <summary>The figure's layout: titles, axes, legend, annotations.</summary>
 public sealed class Layout
 {
+    /// <summary>A copy with <paramref name="title"/> as the chart title.</summary>
+    public Layout WithTitle(Title title)
+    {
+        var copy = (Layout)MemberwiseClone();
+        copy.Title = title;
+        return copy;
+    }
+
     /// <summary>The chart title.</summary>
-    public Title? Title { get; init; }
+    public Title? Title { get; set; }
 
     /// <summary>The (first) x axis.</summary>
     [JsonPropertyName("xaxis")]

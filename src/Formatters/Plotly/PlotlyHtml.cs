@@ -1,5 +1,5 @@
-// A figure as notebook HTML: a div holding a static SVG sketch of the data (what a saved notebook shows when no
-// script runs), the figure JSON, and a script that loads plotly.js and replaces the sketch with the live chart.
+// A figure as notebook HTML: a div holding the chart's static SVG form (what a saved notebook shows when no script
+// runs), the figure JSON, and a script that loads plotly.js and replaces the static form with the live chart.
 using System.Text;
 
 namespace DeepLearnKit.Formatters.Plotly;
@@ -10,21 +10,26 @@ public static class PlotlyHtml
     /// <summary>The class of the div a chart is drawn into.</summary>
     public const string ChartClass = "dlk-plotly";
 
+    /// <summary>The width of a chart's static form when its layout sets none: fits a 960 px page column with room to spare.</summary>
+    public const int StaticWidth = 760;
+
     /// <summary>
-    /// <c>&lt;div class="dlk-plotly" id="…"&gt;</c> with a static SVG fallback, then
+    /// <c>&lt;div class="dlk-plotly" id="…"&gt;</c> holding the chart's static form (<c>svg.dlk-static</c>, the same chart:
+    /// axes, ticks, legend, labels, colour scale, at the layout's size), then
     /// <c>&lt;script type="application/json" id="…-figure"&gt;</c> with <see cref="Figure.ToJson"/>, then the script that
-    /// calls <c>Plotly.newPlot</c>. plotly.js comes as <paramref name="loading"/> says (default <see cref="PlotlyJs.Loading"/>);
-    /// a page that already defines <c>window.Plotly</c> is used as it is.
+    /// calls <c>Plotly.newPlot</c> in its place. plotly.js comes as <paramref name="loading"/> says (default
+    /// <see cref="PlotlyJs.Loading"/>; inlined at most once per process); a page that already defines
+    /// <c>window.Plotly</c> is used as it is, and without one the chart falls back to the CDN.
     /// </summary>
     public static string Render(Figure figure, PlotlyLoading? loading = null)
     {
         ArgumentNullException.ThrowIfNull(figure);
         var id = Html.NewId("chart");
-        int height = figure.Layout.Height ?? 420;
+        int height = figure.Layout.Height ?? 420, width = figure.Layout.Width ?? StaticWidth;
         var html = new StringBuilder();
-        if ((loading ?? PlotlyJs.Loading) == PlotlyLoading.Inline) html.Append(PlotlyJs.InlineScriptElement());
-        html.Append($"<div class=\"{ChartClass}\" id=\"{id}\" style=\"width:100%;min-height:{height}px\">")
-            .Append(StaticFigureSvg.Render(figure, 480, 240))
+        if ((loading ?? PlotlyJs.Loading) == PlotlyLoading.Inline && PlotlyJs.TakeInlining()) html.Append(PlotlyJs.InlineScriptElement());
+        html.Append($"<div class=\"{ChartClass}\" id=\"{id}\" style=\"width:100%\">")
+            .Append(StaticFigureSvg.Render(figure, width, height))
             .Append("</div>")
             .Append($"<script type=\"application/json\" id=\"{id}-figure\">").Append(figure.ToJson()).Append("</script>")
             .Append("<script>").Append(LoaderScript(id)).Append("</script>");

@@ -10,7 +10,11 @@ public enum PlotlyLoading
     /// <summary>From the jsDelivr CDN through require.js, as .NET Interactive's own plotly support loads it (VS Code and Jupyter).</summary>
     Cdn,
 
-    /// <summary>Every chart carries the embedded plotly.js (about 4.8 MB): works offline, but makes outputs large.</summary>
+    /// <summary>
+    /// The embedded plotly.js (about 4.8 MB) goes into the page once per process (one kernel session: one notebook) —
+    /// with the first chart drawn, or as a display of its own before the first live display, which later updates
+    /// never replace — so a saved notebook opens offline; later charts and every update carry the figure only.
+    /// </summary>
     Inline,
 }
 
@@ -34,8 +38,19 @@ public static class PlotlyJs
         return reader.ReadToEnd();
     });
 
+    private static int inlined;
+
     /// <summary>How the registered formatters load plotly.js; <see cref="PlotlyLoading.Cdn"/> unless set.</summary>
     public static PlotlyLoading Loading { get; set; } = PlotlyLoading.Cdn;
+
+    /// <summary>True once this process has put the embedded plotly.js into an output (see <see cref="PlotlyLoading.Inline"/>).</summary>
+    public static bool Inlined => Volatile.Read(ref inlined) != 0;
+
+    /// <summary>True for exactly one caller per process: the one whose output carries the embedded plotly.js.</summary>
+    internal static bool TakeInlining() => Interlocked.Exchange(ref inlined, 1) == 0;
+
+    /// <summary>Forgets that plotly.js was inlined (a new page or notebook begins in this process; tests).</summary>
+    public static void ResetInlining() => Volatile.Write(ref inlined, 0);
 
     /// <summary>The embedded plotly.min.js source.</summary>
     public static string Source => Embedded.Value;
@@ -46,4 +61,19 @@ public static class PlotlyJs
     /// </summary>
     public static string InlineScriptElement() =>
         "<script>(function(define, exports, module){\n" + Source.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase) + "\n})();</script>";
+}
+
+/// <summary>
+/// plotly.js as an output of its own: what <see cref="Surfaces.NotebookDisplaySurface"/> shows before the first live
+/// display when <see cref="PlotlyJs.Loading"/> is <see cref="PlotlyLoading.Inline"/>, so the library sits in an output
+/// that no update replaces.
+/// </summary>
+public sealed class PlotlyLibrary
+{
+    /// <summary>The script element and a one-line note naming the version.</summary>
+    public string ToHtml() => PlotlyJs.InlineScriptElement() +
+        $"<div style=\"color:#888;font:11px sans-serif\">plotly.js {PlotlyJs.Version} is built into this notebook, so its charts draw offline.</div>";
+
+    /// <inheritdoc/>
+    public override string ToString() => $"plotly.js {PlotlyJs.Version} (inlined)";
 }

@@ -3,6 +3,7 @@
 // Update redraws that same output; `display(x).Update(y)` in the last kernel returns a handle with a different id and
 // updates nothing. Elsewhere (the dlk runner) it calls the `display` function the extension passed in.
 using DeepLearnKit.Display;
+using DeepLearnKit.Formatters.Plotly;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace DeepLearnKit.Formatters.Surfaces;
@@ -18,10 +19,21 @@ public sealed class NotebookDisplaySurface(Func<object, object?> display) : IDis
     /// <summary>The MIME types each display carries.</summary>
     public static IReadOnlyList<string> MimeTypes { get; } = [DeepLearnKitFormatters.HtmlMimeType, DeepLearnKitFormatters.PlainTextMimeType];
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Shows <paramref name="value"/> as a display that <see cref="IDisplayHandle.Update"/> redraws. With
+    /// <see cref="PlotlyJs.Loading"/> = <see cref="PlotlyLoading.Inline"/>, the first display of the process is preceded
+    /// by <see cref="PlotlyLibrary"/> as a display of its own: an update replaces its display's content, so the library
+    /// must not live inside one.
+    /// </summary>
     public IDisplayHandle Display(object value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (PlotlyJs.Loading == PlotlyLoading.Inline && PlotlyJs.TakeInlining()) Show(new PlotlyLibrary());
+        return Show(value);
+    }
+
+    private IDisplayHandle Show(object value)
+    {
         if (KernelEvents.Current() is { } context) return KernelEvents.Display(context, value);
         var shown = display(value)
             ?? throw new InvalidOperationException("NotebookDisplaySurface: the host's display function returned null; it must return a value with Update(object).");

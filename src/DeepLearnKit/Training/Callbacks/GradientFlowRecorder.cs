@@ -16,6 +16,9 @@ public readonly record struct GradientStats(string Name, double MeanAbs, double 
 /// <param name="Parameters">One entry per parameter with a gradient, in <see cref="Module.NamedParameters"/> order (input side first).</param>
 public sealed record GradientFlowStep(int Epoch, int GlobalStep, IReadOnlyList<GradientStats> Parameters)
 {
+    /// <summary>The model measured, as its <c>ToString()</c> prints it (<c>Sequential(Linear(2→8), Sigmoid, …)</c>); null when unknown.</summary>
+    public string? Model { get; init; }
+
     /// <summary>The statistics of every parameter of <paramref name="model"/> whose <c>Grad</c> is set, now.</summary>
     public static GradientFlowStep Measure(Module model, int epoch = 0, int globalStep = 0)
     {
@@ -34,7 +37,7 @@ public sealed record GradientFlowStep(int Epoch, int GlobalStep, IReadOnlyList<G
             }
             stats.Add(new GradientStats(name, g.Length == 0 ? 0 : sumAbs / g.Length, maxAbs, Math.Sqrt(sumSquares)));
         }
-        return new GradientFlowStep(epoch, globalStep, stats);
+        return new GradientFlowStep(epoch, globalStep, stats) { Model = model.ToString() };
     }
 }
 
