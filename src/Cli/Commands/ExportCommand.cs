@@ -13,9 +13,7 @@ public static class ExportCommand
     {
         var notebook = Notebook.Load(notebookPath);
         outputPath ??= Path.ChangeExtension(notebookPath, ".cs");
-        string notebookFolder = Path.GetDirectoryName(Path.GetFullPath(notebookPath))!;
-        string outputFolder = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        AtomicFile.WriteAllText(outputPath, FileAppExporter.Export(notebook, notebookFolder, outputFolder));
+        AtomicFile.WriteAllText(outputPath, FileAppExporter.Export(notebook));
         console.WriteLine($"{notebookPath} -> {outputPath} (run it with: dotnet run {outputPath})");
         return 0;
     }

@@ -17,11 +17,12 @@ internal sealed partial record CellDirectives(string Code, IReadOnlyList<Package
     private static partial Regex SourceDirective();
 
     /// <summary>
-    /// Reads the directives of <paramref name="source"/>. Relative package sources are made absolute against
-    /// <paramref name="baseDirectory"/> (the notebook's folder, as in the kernel). A cell for another kernel
-    /// (<c>#!fsharp</c>, …) or a magic command dlk does not run gives <see cref="NotSupportedException"/>.
+    /// Reads the directives of <paramref name="source"/>. A package source must be absolute (a folder or a feed URL); a
+    /// relative one gives <see cref="ArgumentException"/> with <see cref="RelativeSourceMessage"/>, as the kernel fails on
+    /// it. A cell for another kernel (<c>#!fsharp</c>, …) or a magic command dlk does not run gives
+    /// <see cref="NotSupportedException"/>.
     /// </summary>
-    public static CellDirectives Parse(string source, string baseDirectory)
+    public static CellDirectives Parse(string source)
     {
         var lines = source.Replace("\r\n", "\n").Split('\n');
         var packages = new List<PackageRequest>();
@@ -44,7 +45,9 @@ internal sealed partial record CellDirectives(string Code, IReadOnlyList<Package
             else if (SourceDirective().Match(line) is { Success: true } feed)
             {
                 string value = feed.Groups["source"].Value;
-                sources.Add(Uri.TryCreate(value, UriKind.Absolute, out var uri) && !uri.IsFile ? value : Path.GetFullPath(value, baseDirectory));
+                if (!Uri.TryCreate(value, UriKind.Absolute, out _))
+                    throw new ArgumentException(RelativeSourceMessage(i + 1, trimmed));
+                sources.Add(value);
                 lines[i] = "";
             }
             else if (trimmed.StartsWith("#r \"nuget:", StringComparison.Ordinal))
@@ -54,4 +57,15 @@ internal sealed partial record CellDirectives(string Code, IReadOnlyList<Package
         }
         return new CellDirectives(string.Join('\n', lines), packages, sources);
     }
+
+    /// <summary>
+    /// What dlk says of a relative <c>#i "nuget: …"</c>: the .NET Interactive kernel cannot resolve one (it fails with
+    /// "PackageManagement Error 999 Invalid URI: The format of the URI could not be determined."), so dlk refuses it too,
+    /// and a notebook that runs in dlk runs there.
+    /// </summary>
+    public static string RelativeSourceMessage(int line, string directive) =>
+        $"Line {line}: '{directive}' names a relative package source. The .NET Interactive kernel rejects it " +
+        "(PackageManagement Error 999 Invalid URI: The format of the URI could not be determined), so dlk does too. " +
+        "Write an absolute path or URL, or leave the #i line out: a build of DeepLearnKit registers its package folder as a " +
+        "user-level NuGet source, so #r \"nuget: DeepLearnKit, <version>\" alone works in every host.";
 }

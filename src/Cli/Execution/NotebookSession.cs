@@ -135,7 +135,7 @@ public sealed class NotebookSession
         CellDirectives cell;
         try
         {
-            cell = CellDirectives.Parse(source, WorkingDirectory);
+            cell = CellDirectives.Parse(source);
             if (cell.Sources.Count > 0 || cell.Packages.Count > 0)
             {
                 sources.AddRange(cell.Sources.Except(sources));
@@ -204,7 +204,7 @@ public sealed class NotebookSession
             foreach (var cell in Dib.Read(script).CodeCells)
             {
                 if (cell.Language != NotebookCell.CSharp) continue;
-                var (status, _) = await RunScriptAsync(CellDirectives.Parse(cell.Source, Path.GetDirectoryName(script)!).Code, outputs, cancellationToken).ConfigureAwait(false);
+                var (status, _) = await RunScriptAsync(CellDirectives.Parse(cell.Source).Code, outputs, cancellationToken).ConfigureAwait(false);
                 if (status != CellStatus.Succeeded) return false;
             }
         }

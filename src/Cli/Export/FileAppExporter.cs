@@ -18,11 +18,11 @@ public static class FileAppExporter
     public const string ShowClass = "DeepLearnKit.Formatters.Picture";
 
     /// <summary>
-    /// The file-based app for <paramref name="notebook"/>, to be written into <paramref name="outputFolder"/> (package
-    /// source folders are written relative to it). A cell in another language than C# is an error. Script code that a
+    /// The file-based app for <paramref name="notebook"/>; an <c>#i "nuget: …"</c> source (absolute, as the kernel
+    /// needs it) becomes a <c>#:property RestoreAdditionalProjectSources</c> line. A cell in another language than C# is an error. Script code that a
     /// program cannot hold as it stands is rearranged: using directives go to the top, type declarations to the end.
     /// </summary>
-    public static string Export(Notebook notebook, string notebookFolder, string outputFolder)
+    public static string Export(Notebook notebook)
     {
         var header = new List<string>();
         var usings = new List<string>();
@@ -39,9 +39,9 @@ public static class FileAppExporter
                 case CellKind.Code when cell.Language != NotebookCell.CSharp:
                     throw new NotSupportedException($"export: a {cell.Language} cell cannot be part of a C# app.");
                 case CellKind.Code:
-                    var directives = CellDirectives.Parse(cell.Source, notebookFolder);
+                    var directives = CellDirectives.Parse(cell.Source);
                     foreach (string source in directives.Sources)
-                        AddOnce(header, $"#:property RestoreAdditionalProjectSources={RelativeSource(source, outputFolder)}");
+                        AddOnce(header, $"#:property RestoreAdditionalProjectSources={source}");
                     foreach (var p in directives.Packages)
                         AddOnce(header, p.Version is null ? $"#:package {p.Id}@*" : $"#:package {p.Id}@{p.Version}");
                     AppendCode(directives.Code, usings, body, types);
@@ -96,9 +96,6 @@ public static class FileAppExporter
     {
         if (!lines.Contains(line)) lines.Add(line);
     }
-
-    private static string RelativeSource(string source, string outputFolder) =>
-        Path.IsPathRooted(source) ? Path.GetRelativePath(Path.GetFullPath(outputFolder), source).Replace('\\', '/') : source;
 
     /// <summary>Renames calls of the kernel's <c>display(x)</c> to <c>Show(x)</c>.</summary>
     private sealed class DisplayToShow : CSharpSyntaxRewriter

@@ -131,7 +131,7 @@ public class NotebookSessionTests
         try
         {
             var session = new NotebookSession(folder.Path);
-            var run = await session.RunAsync($"#i \"nuget: feed\"\n#r \"nuget: DlkProbe, {version}\"\nnew Probe.Point(Probe.Extension.Loads, 2)");
+            var run = await session.RunAsync($"#i \"nuget: {Path.Combine(folder.Path, "feed")}\"\n#r \"nuget: DlkProbe, {version}\"\nnew Probe.Point(Probe.Extension.Loads, 2)");
 
             Assert.True(run.Succeeded, string.Join('\n', run.Outputs));
             Assert.Collection(run.Outputs,
@@ -150,10 +150,28 @@ public class NotebookSessionTests
     [Fact]
     public void Directives_are_read_and_taken_out_of_the_code_keeping_line_numbers()
     {
-        var cell = CellDirectives.Parse("#!csharp\n#i \"nuget: ../pkgs\"\n#r \"nuget: DeepLearnKit, 0.1.0\"\n#r \"nuget:Other\"\nvar a = 1;", "/work/notebooks");
+        var cell = CellDirectives.Parse("#!csharp\n#i \"nuget: /work/pkgs\"\n#r \"nuget: DeepLearnKit, 0.1.0\"\n#r \"nuget:Other\"\nvar a = 1;");
         Assert.Equal("\n\n\n\nvar a = 1;", cell.Code);
         Assert.Equal(["/work/pkgs"], cell.Sources);
         Assert.Equal([new PackageRequest("DeepLearnKit", "0.1.0"), new PackageRequest("Other", null)], cell.Packages);
-        Assert.Throws<ArgumentException>(() => CellDirectives.Parse("#r \"nuget: A, 1\" extra", "/"));
+        Assert.Throws<ArgumentException>(() => CellDirectives.Parse("#r \"nuget: A, 1\" extra"));
+    }
+
+    [Theory]
+    [InlineData("../artifacts/packages")]
+    [InlineData("feed")]
+    [InlineData("./local")]
+    public async Task A_relative_package_source_is_refused_as_the_dotnet_interactive_kernel_refuses_it(string source)
+    {
+        using var folder = new TempFolder();
+        var session = new NotebookSession(folder.Path);
+        var run = await session.RunAsync($"#i \"nuget: {source}\"\n#r \"nuget: DeepLearnKit, 0.1.0\"\n1 + 1");
+
+        Assert.Equal(CellStatus.Failed, run.Status);
+        var error = Assert.IsType<ErrorOutput>(Assert.Single(run.Outputs));
+        Assert.Contains("PackageManagement Error 999 Invalid URI", error.Message);
+        Assert.Contains("relative package source", error.Message);
+        Assert.Contains("user-level NuGet source", error.Message);
+        Assert.Empty(session.LoadedPackages);
     }
 }

@@ -15,7 +15,7 @@ public class FileAppExporterTests
         # Tensors
         A tensor is an array.
         #!csharp
-        #i "nuget: ../artifacts/packages"
+        #i "nuget: /repo/artifacts/packages"
         #r "nuget: DeepLearnKit, 0.1.0"
         using System.Globalization;
         record Pair(int A, int B);
@@ -28,10 +28,10 @@ public class FileAppExporterTests
     [Fact]
     public void A_chapter_becomes_a_program_with_package_lines_comments_and_Show_calls()
     {
-        string source = FileAppExporter.Export(Dib.Parse(Chapter), "/repo/notebooks", "/repo/exported");
+        string source = FileAppExporter.Export(Dib.Parse(Chapter));
         var lines = source.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
 
-        Assert.Equal("#:property RestoreAdditionalProjectSources=../artifacts/packages", lines[0]);
+        Assert.Equal("#:property RestoreAdditionalProjectSources=/repo/artifacts/packages", lines[0]);
         Assert.Equal("#:package DeepLearnKit@0.1.0", lines[1]);
         Assert.Contains("// # Tensors", lines);
         Assert.Contains("// A tensor is an array.", lines);
@@ -53,7 +53,7 @@ public class FileAppExporterTests
     [Fact]
     public void A_cell_in_another_language_cannot_be_exported()
     {
-        var error = Assert.Throws<NotSupportedException>(() => FileAppExporter.Export(Dib.Parse("#!fsharp\nlet x = 1"), "/n", "/o"));
+        var error = Assert.Throws<NotSupportedException>(() => FileAppExporter.Export(Dib.Parse("#!fsharp\nlet x = 1")));
         Assert.Contains("fsharp", error.Message);
     }
 }
