@@ -39,6 +39,7 @@ internal static class HeadlessChromium
               decoded: images.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length,
               graphs: document.querySelectorAll('.dlk-graph svg .dlk-op').length,
               formulas: document.querySelectorAll('.katex').length,
+              diagrams: document.querySelectorAll('.mermaid svg').length,
               errors: window.__dlkErrors
             });
             document.body.appendChild(out);

@@ -1,5 +1,5 @@
 // The offline HTML book of executed chapters: an index with the chapter list and run times, and one page per chapter
-// (markdown through Markdig, formulas by KaTeX, code, outputs). Everything a page needs is in the site folder or the
+// (markdown through Markdig, formulas by KaTeX, ```mermaid blocks drawn by mermaid, code, outputs). Everything a page needs is in the site folder or the
 // page itself, so the book opens with no network.
 using System.Net;
 using System.Reflection;
@@ -39,11 +39,11 @@ public sealed class BookWriter(string siteFolder, string headHtml = "")
         .failed { color: #b00020; font-weight: bold; }
         """;
 
-    /// <summary>Writes <c>index.html</c>, each chapter's page, and the KaTeX assets.</summary>
+    /// <summary>Writes <c>index.html</c>, each chapter's page, and the KaTeX and mermaid assets.</summary>
     public void Write(IReadOnlyList<BookChapter> chapters)
     {
         Directory.CreateDirectory(siteFolder);
-        WriteKatexAssets();
+        WriteAssets();
         for (int i = 0; i < chapters.Count; i++)
         {
             var previous = i > 0 ? chapters[i - 1] : null;
@@ -92,7 +92,9 @@ public sealed class BookWriter(string siteFolder, string headHtml = "")
         string nav = "<a href=\"index.html\">Contents</a>"
             + (previous is null ? "" : $"<a href=\"{previous.PageName}\">← {Encode(previous.Title)}</a>")
             + (next is null ? "" : $"<a href=\"{next.PageName}\">{Encode(next.Title)} →</a>");
-        return Page(chapter.Title, headHtml, $"<nav>{nav}</nav>\n<main>\n{main}</main>\n<nav>{nav}</nav>");
+        // Markdig's diagram extension writes a ```mermaid block as <pre class="mermaid">; mermaid turns each into an SVG.
+        string diagrams = main.ToString().Contains("class=\"mermaid\"", StringComparison.Ordinal) ? MermaidScripts : "";
+        return Page(chapter.Title, headHtml + diagrams, $"<nav>{nav}</nav>\n<main>\n{main}</main>\n<nav>{nav}</nav>");
     }
 
     /// <summary>HTML for one output: rich HTML as it is, else its plain text; console text and errors as text blocks.</summary>
@@ -128,10 +130,15 @@ public sealed class BookWriter(string siteFolder, string headHtml = "")
     private const string KatexOptions =
         "{delimiters: [{left: '\\\\[', right: '\\\\]', display: true}, {left: '\\\\(', right: '\\\\)', display: false}], throwOnError: false}";
 
-    private void WriteKatexAssets()
+    private const string MermaidScripts = """
+        <script defer src="assets/mermaid/mermaid.min.js"></script>
+        <script>window.addEventListener('DOMContentLoaded', function () { mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' }); mermaid.run(); });</script>
+        """;
+
+    private void WriteAssets()
     {
         var assembly = Assembly.GetExecutingAssembly();
-        foreach (string name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("katex/", StringComparison.Ordinal)))
+        foreach (string name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("katex/", StringComparison.Ordinal) || n.StartsWith("mermaid/", StringComparison.Ordinal)))
         {
             string target = Path.Combine(siteFolder, "assets", name);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);

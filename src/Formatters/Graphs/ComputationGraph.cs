@@ -9,8 +9,9 @@ namespace DeepLearnKit.Formatters.Graphs;
 /// <param name="Data">A value node's data: the value of a scalar, else its shape and mean.</param>
 /// <param name="Grad">A value node's gradient (same form), or null when none was kept.</param>
 /// <param name="Layer">Its distance from the drawn tensor (0) along the graph; larger is further towards the inputs.</param>
-/// <param name="NoGradReason">Why a value node shows no gradient: a constant has none, an intermediate's is freed by
-/// Backward unless it called <see cref="Tensor.RetainGrad"/>, a leaf's appears after Backward; null when it has one.</param>
+/// <param name="NoGradReason">Why a value node shows no gradient: a constant has none ("none (constant)"), an
+/// intermediate's is not kept by Backward unless it called <see cref="Tensor.RetainGrad"/> ("not kept"), a leaf's appears
+/// after Backward ("none yet"); null when it has one. The picture's header explains the ones it shows.</param>
 public sealed record GraphNode(int Id, string Label, bool IsOp, string? Data, string? Grad, int Layer, string? NoGradReason = null);
 
 /// <summary>
@@ -99,10 +100,13 @@ public sealed class ComputationGraph
 
     /// <summary>Why <paramref name="t"/> has no gradient to show.</summary>
     private static string NoGradReason(Tensor t) =>
-        !t.RequiresGrad ? "none: constant" : t.GradFn is not null ? NotKept : "none yet: Backward()";
+        !t.RequiresGrad ? "none (constant)" : t.GradFn is not null ? NotKept : NoneYet;
 
     /// <summary>What an intermediate value's node says: Backward keeps only leaves' gradients unless RetainGrad() was called.</summary>
-    internal const string NotKept = "not kept: RetainGrad()";
+    internal const string NotKept = "not kept";
+
+    /// <summary>What a leaf's node says before Backward() has run.</summary>
+    internal const string NoneYet = "none yet";
 
     private static string Describe(Tensor t)
     {

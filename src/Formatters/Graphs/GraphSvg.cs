@@ -7,7 +7,7 @@ namespace DeepLearnKit.Formatters.Graphs;
 /// <summary>Renders a <see cref="ComputationGraph"/>.</summary>
 public static class GraphSvg
 {
-    private const int ColumnWidth = 172, RowHeight = 58, BoxWidth = 150, BoxHeight = 40, OpWidth = 92, OpHeight = 30, Pad = 16;
+    private const int Gap = 26, RowHeight = 58, BoxWidth = 150, BoxHeight = 40, OpWidth = 92, OpHeight = 30, Pad = 16;
 
     /// <summary>The widest a graph is drawn: wider graphs are scaled down to fit a 960 px page column.</summary>
     public const int MaxWidth = 940;
@@ -20,14 +20,25 @@ public static class GraphSvg
     {
         ArgumentNullException.ThrowIfNull(graph);
         int maxLayer = graph.Nodes.Max(n => n.Layer);
+        // Columns from the inputs (the highest layer) to the drawn tensor, each as wide as its widest node: value boxes
+        // and op ellipses alternate, so op columns are narrower.
+        var columnWidth = new double[maxLayer + 1];
+        foreach (var node in graph.Nodes) columnWidth[node.Layer] = Math.Max(columnWidth[node.Layer], node.IsOp ? OpWidth : BoxWidth);
+        var columnCenter = new double[maxLayer + 1];
+        double right = Pad;
+        for (int layer = maxLayer; layer >= 0; layer--)
+        {
+            columnCenter[layer] = right + columnWidth[layer] / 2;
+            right += columnWidth[layer] + Gap;
+        }
         var rows = new Dictionary<int, int>();
         var position = new (double X, double Y)[graph.Nodes.Count];
         foreach (var node in graph.Nodes)
         {
             int row = rows[node.Layer] = rows.GetValueOrDefault(node.Layer, -1) + 1;
-            position[node.Id] = (Pad + (maxLayer - node.Layer) * ColumnWidth + BoxWidth / 2.0, Pad + row * RowHeight + BoxHeight / 2.0);
+            position[node.Id] = (columnCenter[node.Layer], Pad + row * RowHeight + BoxHeight / 2.0);
         }
-        int width = 2 * Pad + maxLayer * ColumnWidth + BoxWidth, height = 2 * Pad + rows.Values.Max() * RowHeight + BoxHeight;
+        int width = (int)Math.Ceiling(right - Gap + Pad), height = 2 * Pad + rows.Values.Max() * RowHeight + BoxHeight;
 
         double scale = Math.Min(1, (double)MaxWidth / width);
         string header = (title is null ? "" : title + ": ") + Summary(graph);
@@ -66,6 +77,7 @@ public static class GraphSvg
         $"Computation graph: {graph.Nodes.Count(n => n.IsOp && !n.Label.StartsWith('…'))} ops, {graph.Nodes.Count(n => !n.IsOp)} tensors" +
         (graph.HiddenNodes > 0 ? $", {graph.HiddenNodes} more nodes collapsed" : "") +
         (graph.Nodes.Any(n => n.NoGradReason == ComputationGraph.NotKept)
-            ? ". Backward frees the gradients of intermediate values; call RetainGrad() on one before Backward() to keep it"
-            : "");
+            ? ". \"not kept\": Backward keeps the gradients of leaves only; call RetainGrad() on a value before Backward() to keep its"
+            : "") +
+        (graph.Nodes.Any(n => n.NoGradReason == ComputationGraph.NoneYet) ? ". \"none yet\": a leaf's gradient appears after Backward()" : "");
 }

@@ -109,6 +109,43 @@ public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBo
     }
 
     [Fact]
+    public void With_scripts_off_every_chart_of_every_chapter_page_shows_its_complete_static_form()
+    {
+        int checkedCharts = 0;
+        foreach (string chapter in Chapters)
+        {
+            string name = Path.GetFileNameWithoutExtension(chapter);
+            string page = Path.Combine(book.Site, name + ".html");
+            var charts = StaticCharts.Read(HeadlessChromium.StaticDom(page));
+            foreach (var chart in charts) StaticCharts.AssertComplete(chart);
+            checkedCharts += charts.Count;
+            HeadlessChromium.Screenshot(page, $"book-{name}-scripts-off.png", scriptsOff: true);
+        }
+        Assert.True(checkedCharts >= 3, $"the chapters' charts: {checkedCharts}");
+    }
+
+    [Fact]
+    public void Chapter_02_names_the_network_each_gradient_flow_chart_shows()
+    {
+        var charts = StaticCharts.Read(File.ReadAllText(Path.Combine(book.Site, "02-backprop.html")));
+        var flows = charts.Where(c => c.Title.StartsWith("Gradient flow", StringComparison.Ordinal)).Select(c => c.Title).ToList();
+        Assert.Equal(2, flows.Count);
+        Assert.Contains("sigmoid", flows[0]);
+        Assert.Contains("ReLU", flows[1]);
+    }
+
+    [Fact]
+    public void The_book_draws_a_chapters_mermaid_block_as_an_svg_diagram()
+    {
+        string page = Path.Combine(book.Site, "02-backprop.html");
+        Assert.Contains("class=\"mermaid\"", File.ReadAllText(page));
+        Assert.True(File.Exists(Path.Combine(book.Site, "assets", "mermaid", "mermaid.min.js")), "mermaid is built into the book, offline");
+        var results = HeadlessChromium.Probe(page, "book-02-mermaid.png");
+        Assert.Equal("[]", results.GetProperty("errors").GetRawText());
+        Assert.Equal(1, results.GetProperty("diagrams").GetInt32());
+    }
+
+    [Fact]
     public async Task An_exported_chapter_runs_as_a_file_based_app_and_writes_its_pictures_page()
     {
         using var folder = new TempFolder();
