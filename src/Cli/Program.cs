@@ -20,6 +20,10 @@ public static class Program
               Write the notebook as a C# file-based app that `dotnet run FILE` executes.
           dlk doctor
               Show what this machine offers: cores, SIMD, ILGPU accelerators, data sets.
+          dlk kernel -f CONNECTION_FILE
+              Serve a notebook as a Jupyter kernel (what Jupyter starts through the kernelspec).
+          dlk kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME]
+              Install the kernelspec (default --user) so JupyterLab, Notebook, VS Code and nbclient find the kernel.
 
         Options: --timeout SECONDS per cell (default 600); Ctrl-C stops after writing what ran.
         """;
@@ -53,6 +57,7 @@ public static class Program
             output.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
         }
+        if (args[0] == "kernel") return await KernelAsync(args[1..], output, progress);
         // Paths are made absolute first: running a notebook moves the current directory to the notebook's folder.
         var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to"], flags: ["--continue-on-error"]);
         var runOptions = new RunOptions(
@@ -78,6 +83,42 @@ public static class Program
             default:
                 throw new CommandLineException($"unknown command '{args[0]}'. Run dlk --help.");
         }
+    }
+
+    private static async Task<int> KernelAsync(string[] args, TextWriter output, TextWriter log)
+    {
+        if (args.Length > 0 && args[0] == "install")
+        {
+            var install = CommandLine.Parse(args[1..], valueOptions: ["--prefix", "--name"], flags: ["--user", "--sys-prefix"]);
+            if (install.Positional.Count > 0) throw new CommandLineException("kernel install: unexpected argument; see dlk --help.");
+            string? prefix = install.Value("--prefix") is { } p ? Path.GetFullPath(p)
+                : install.Flags.Contains("--sys-prefix") ? SysPrefix()
+                : null;
+            KernelCommand.Install(prefix, install.Value("--name") ?? KernelCommand.Name, output);
+            return 0;
+        }
+        var serve = CommandLine.Parse(args, valueOptions: ["-f"], flags: []);
+        if (serve.Value("-f") is not { } connection) throw new CommandLineException("kernel: usage is dlk kernel -f CONNECTION_FILE, or dlk kernel install.");
+        if (!File.Exists(connection)) throw new FileNotFoundException($"kernel: connection file '{connection}' does not exist.", connection);
+        return await KernelCommand.ServeAsync(connection, log);
+    }
+
+    // Where the Python that runs Jupyter keeps its data: its sys.prefix (a virtual environment's, or /usr).
+    private static string SysPrefix()
+    {
+        foreach (string python in new[] { "python3", "python" })
+        {
+            try
+            {
+                var start = new System.Diagnostics.ProcessStartInfo(python, ["-c", "import sys; print(sys.prefix)"]) { RedirectStandardOutput = true, UseShellExecute = false };
+                using var process = System.Diagnostics.Process.Start(start)!;
+                string prefix = process.StandardOutput.ReadToEnd().Trim();
+                process.WaitForExit();
+                if (process.ExitCode == 0 && prefix.Length > 0) return prefix;
+            }
+            catch (System.ComponentModel.Win32Exception) { }
+        }
+        throw new CommandLineException("kernel install --sys-prefix: no python3 on PATH to ask for sys.prefix; use --prefix DIR.");
     }
 }
 

@@ -58,6 +58,13 @@ internal sealed partial record CellDirectives(string Code, IReadOnlyList<Package
         return new CellDirectives(string.Join('\n', lines), packages, sources);
     }
 
+    /// <summary>The cell's code with its directives blanked out, or the source as it is when a directive is malformed (for completions).</summary>
+    public static string TryStrip(string source)
+    {
+        try { return Parse(source).Code; }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException) { return source; }
+    }
+
     /// <summary>
     /// What dlk says of a relative <c>#i "nuget: …"</c>: the .NET Interactive kernel cannot resolve one (it fails with
     /// "PackageManagement Error 999 Invalid URI: The format of the URI could not be determined."), so dlk refuses it too,

@@ -50,6 +50,7 @@ public sealed class NotebookSession
     private ScriptState<object>? state;
     private OutputList currentOutputs = new();
     private int executionCount;
+    private readonly List<string> submitted = [];
 
     /// <summary>
     /// A session whose relative paths (<c>#r "x.dll"</c>, <c>#i "nuget: ../folder"</c>, files the code opens) start at
@@ -71,11 +72,27 @@ public sealed class NotebookSession
     /// <summary>The folder relative paths start from.</summary>
     public string WorkingDirectory { get; }
 
-    /// <summary>False after a cell timed out or was cancelled: its code may still be running, so no more cells run.</summary>
+    /// <summary>
+    /// False after a cell that timed out or was cancelled did not stop within <see cref="InterruptGrace"/>: its code may
+    /// still be running, so no more cells run. A cell whose loops saw the interrupt (see <see cref="Interruption"/>)
+    /// stops, and the session goes on.
+    /// </summary>
     public bool CanRun { get; private set; } = true;
+
+    /// <summary>How long an interrupted or timed-out cell may take to stop before the session gives up on it.</summary>
+    public static TimeSpan InterruptGrace { get; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The packages referenced so far, with their resolved versions.</summary>
     public IReadOnlyCollection<string> LoadedPackages => loadedPackages;
+
+    /// <summary>How many cells have run (the last cell's execution count).</summary>
+    public int ExecutionCount => executionCount;
+
+    /// <summary>The assemblies cells compile against: the platform's, dlk's globals, and every referenced package's.</summary>
+    public IEnumerable<MetadataReference> References => options.MetadataReferences;
+
+    /// <summary>The code (directives taken out) of every cell that compiled, in order: the context completions see.</summary>
+    public IReadOnlyList<string> SubmittedCode => submitted;
 
     /// <summary>
     /// Runs one C# cell and returns its outputs. <paramref name="timeout"/> bounds its run time (null: none); on timeout
@@ -91,6 +108,7 @@ public sealed class NotebookSession
         currentOutputs = outputs;
         int count = ++executionCount;
         var clock = Stopwatch.StartNew();
+        Interruption.Reset();
         // Relative paths in a cell start at the notebook's folder, as in the kernel; the process runs one cell at a time.
         using var _ = new CurrentDirectory(WorkingDirectory);
         var work = Task.Run(async () =>
@@ -122,10 +140,14 @@ public sealed class NotebookSession
             ended = cancellationToken.IsCancellationRequested ? CellStatus.Cancelled : CellStatus.TimedOut;
         }
 
-        CanRun = false;
-        string message = ended == CellStatus.Cancelled
-            ? $"The cell was cancelled after {clock.Elapsed.TotalSeconds:0.0} s."
-            : $"The cell did not finish within its time limit of {timeout!.Value.TotalSeconds:0.#} s.";
+        // Ask the cell's loops to stop; if it does within the grace period, the session's state is intact.
+        Interruption.Request();
+        bool stopped = work.IsCompleted || await Task.WhenAny(work, Task.Delay(InterruptGrace, CancellationToken.None)).ConfigureAwait(false) == work;
+        if (!stopped) CanRun = false;
+        string message = (ended == CellStatus.Cancelled
+            ? $"The cell was interrupted after {clock.Elapsed.TotalSeconds:0.0} s."
+            : $"The cell did not finish within its time limit of {timeout!.Value.TotalSeconds:0.#} s.")
+            + (stopped ? "" : " It did not stop, so this session runs no more cells; restart it.");
         outputs.Add(new ErrorOutput(ended.ToString(), message, [message]));
         return new CellRun(outputs.Snapshot(), ended, count, clock.Elapsed);
     }
@@ -162,7 +184,8 @@ public sealed class NotebookSession
         try
         {
             state ??= await CSharpScript.RunAsync("", options, globals, typeof(KernelGlobals), cancellationToken).ConfigureAwait(false);
-            state = await state.ContinueWithAsync(code, options, _ => true, cancellationToken).ConfigureAwait(false);
+            state = await state.ContinueWithAsync(Interruption.Instrument(code), options, _ => true, cancellationToken).ConfigureAwait(false);
+            submitted.Add(code);
         }
         catch (CompilationErrorException e)
         {
@@ -170,6 +193,7 @@ public sealed class NotebookSession
             outputs.Add(new ErrorOutput("CompilationError", string.Join('\n', errors), errors));
             return (CellStatus.Failed, null);
         }
+        if (state.Exception is OperationCanceledException && Interruption.Requested) return (CellStatus.Cancelled, null);
         if (state.Exception is { } exception)
         {
             var inner = exception is TargetInvocationException { InnerException: { } i } ? i : exception;
