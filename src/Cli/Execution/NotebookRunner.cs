@@ -9,7 +9,9 @@ namespace DeepLearnKit.Cli.Execution;
 /// <param name="CellTimeout">The longest one cell may run (null: no limit).</param>
 /// <param name="ContinueOnError">Run the cells after a failed one (the default stops, like "Run All").</param>
 /// <param name="Progress">Where to write "cell n of m" lines (null: nowhere).</param>
-public sealed record RunOptions(TimeSpan? CellTimeout = null, bool ContinueOnError = false, TextWriter? Progress = null);
+/// <param name="InProcess">Run the cells in this process instead of a `dlk kernel` process of their own (a cell that
+/// ends its process then ends dlk too).</param>
+public sealed record RunOptions(TimeSpan? CellTimeout = null, bool ContinueOnError = false, TextWriter? Progress = null, bool InProcess = false);
 
 /// <summary>The result of running a notebook: the failed cells' count and the run time. Outputs are in the cells.</summary>
 public sealed record NotebookRun(Notebook Notebook, int FailedCells, bool Stopped, TimeSpan Elapsed)
@@ -18,7 +20,7 @@ public sealed record NotebookRun(Notebook Notebook, int FailedCells, bool Stoppe
     public bool Succeeded => FailedCells == 0 && !Stopped;
 }
 
-/// <summary>Executes notebooks with <see cref="NotebookSession"/>.</summary>
+/// <summary>Executes notebooks in a <see cref="Kernel.KernelProcess"/> (or, in process, a <see cref="NotebookSession"/>).</summary>
 public static class NotebookRunner
 {
     /// <summary>
@@ -29,7 +31,10 @@ public static class NotebookRunner
     public static async Task<NotebookRun> RunAsync(Notebook notebook, string workingDirectory, RunOptions options,
         string? name = null, CancellationToken cancellationToken = default)
     {
-        var session = new NotebookSession(workingDirectory);
+        // A kernel process of its own (as nbclient runs a notebook), unless asked to run in this process.
+        await using ICellRunner session = options.InProcess
+            ? new NotebookSession(workingDirectory)
+            : await Kernel.KernelProcess.StartAsync(workingDirectory, cancellationToken).ConfigureAwait(false);
         var code = notebook.CodeCells.ToList();
 
         var clock = Stopwatch.StartNew();

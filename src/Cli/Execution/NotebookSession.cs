@@ -35,7 +35,7 @@ public sealed record CellRun(IReadOnlyList<CellOutput> Outputs, CellStatus Statu
 /// offer the kernel's <c>display</c>. <c>#i "nuget: …"</c>/<c>#r "nuget: …"</c> restore packages through
 /// <see cref="PackageRestorer"/> and run each package's <c>interactive-extensions/dotnet/extension.dib</c>.
 /// </summary>
-public sealed class NotebookSession
+public sealed class NotebookSession : ICellRunner
 {
     /// <summary>The namespaces every cell starts with (the kernel's defaults).</summary>
     public static readonly IReadOnlyList<string> DefaultImports =
@@ -78,6 +78,9 @@ public sealed class NotebookSession
     /// stops, and the session goes on.
     /// </summary>
     public bool CanRun { get; private set; } = true;
+
+    /// <summary>Nothing to release: the session lives in this process.</summary>
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>How long an interrupted or timed-out cell may take to stop before the session gives up on it.</summary>
     public static TimeSpan InterruptGrace { get; } = TimeSpan.FromSeconds(3);
