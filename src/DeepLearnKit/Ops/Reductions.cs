@@ -5,16 +5,16 @@ namespace DeepLearnKit;
 
 public sealed partial class Tensor
 {
-    /// <summary>Reduces one axis with a backend kernel: the tensor is viewed as [outer, axis, inner].</summary>
+    /// <summary>Reduces one axis of a packed tensor with a backend kernel: the tensor is viewed as [outer, axis, inner].</summary>
     private Tensor ReduceAxis(ReduceOp op, int axis, bool keepDim)
     {
-        var x = Packed();
-        int outer = Shapes.Count(dims[..axis]), size = dims[axis], inner = Shapes.Count(dims[(axis + 1)..]);
+        int outer = Shapes.StorageLength(op.ToString(), dims[..axis]), size = dims[axis];
+        int inner = Shapes.StorageLength(op.ToString(), dims[(axis + 1)..]);
         if (size == 0 && op != ReduceOp.Sum)
             throw new ArgumentException($"{op}: cannot reduce an empty dimension {axis} of shape {Shapes.Format(dims)}.");
         var shape = ReducedShape([axis], keepDim);
-        var result = Empty(shape, Device);
-        if (size > 0) Backend.Reduce(op, x.storage, outer, size, inner, result.storage);
+        var result = Empty(shape, Device, op.ToString());
+        if (size > 0) Backend.Reduce(op, storage, outer, size, inner, result.storage);
         return result;
     }
 
@@ -43,6 +43,20 @@ public sealed partial class Tensor
     /// </summary>
     private Tensor ReduceKernel(ReduceOp op, int[] axes, bool keepDim)
     {
+        string name = op.ToString();
+        // A reduced axis of stride 0 (an Expand or a broadcast) repeats one element, so it is reduced without
+        // reading the repeats: Σ of n copies of x is n·x, their max and min are x. This is what lets a view of
+        // more elements than any storage (Ones(1, 1).Expand(65536, 65537)) reduce.
+        var source = this;
+        double repeats = 1;
+        foreach (int a in axes)
+        {
+            if (strides[a] != 0 || dims[a] <= 1) continue;
+            if (ReferenceEquals(source, this)) source = new Tensor(storage, Shape, strides, offset);
+            repeats *= dims[a];
+            source.dims[a] = 1;
+        }
+        var packed = source.Packed(name);
         var merged = new List<int>();
         var mergedAxes = new List<int>();
         for (int k = 0; k < dims.Length; k++)
@@ -50,13 +64,12 @@ public sealed partial class Tensor
             bool reduced = Array.IndexOf(axes, k) >= 0;
             if (k > 0 && reduced == (Array.IndexOf(axes, k - 1) >= 0))
             {
-                merged[^1] *= dims[k];
+                merged[^1] *= packed.dims[k];
                 continue;
             }
             if (reduced) mergedAxes.Add(merged.Count);
-            merged.Add(dims[k]);
+            merged.Add(packed.dims[k]);
         }
-        var packed = Packed();
         var result = new Tensor(packed.storage, merged.ToArray());
         for (int i = mergedAxes.Count - 1; i >= 0; i--)
         {
@@ -64,6 +77,7 @@ public sealed partial class Tensor
                 throw new ArgumentException($"{op}: cannot reduce an empty dimension of shape {Shapes.Format(dims)} (dims {Shapes.Format(axes)}).");
             result = result.ReduceAxis(op, mergedAxes[i], keepDim: true);
         }
+        if (op == ReduceOp.Sum && repeats != 1) result = result.UnaryKernel(UnaryOp.Affine, (float)repeats);
         var shape = ReducedShape(axes, keepDim);
         return new Tensor(result.storage, shape);
     }
@@ -85,8 +99,7 @@ public sealed partial class Tensor
     public Tensor Mean(int[]? dims = null, bool keepDim = false)
     {
         var axes = NormalizeAxes("Mean", dims);
-        int n = axes.Aggregate(1, (acc, a) => acc * this.dims[a]);
-        return Sum(axes, keepDim) * (1f / Math.Max(n, 1));
+        return Sum(axes, keepDim) * (1f / Math.Max(CountOver(axes), 1));
     }
 
     /// <summary>The mean along one dim.</summary>
@@ -127,12 +140,12 @@ public sealed partial class Tensor
     {
         string op = max ? "ArgMax" : "ArgMin";
         if (NumEl == 0) throw new ArgumentException($"{op}: the tensor is empty.");
-        if (dim is null) return Reshape(1, NumEl).ArgReduce(max, 1, keepDim: false).Reshape();
+        if (dim is null) return Reshape(1, -1).ArgReduce(max, 1, keepDim: false).Reshape();
         int axis = Shapes.NormalizeDim(op, dim.Value, Math.Max(Rank, 1));
         if (IsZeroDim) return Scalar(0).To(Device);
         var x = Packed();
         var result = Empty(ReducedShape([axis], keepDim), Device);
-        Backend.ArgReduce(max, x.storage, Shapes.Count(dims[..axis]), dims[axis], Shapes.Count(dims[(axis + 1)..]), result.storage);
+        Backend.ArgReduce(max, x.storage, Shapes.StorageLength(op, dims[..axis]), dims[axis], Shapes.StorageLength(op, dims[(axis + 1)..]), result.storage);
         return result;
     }
 
@@ -143,7 +156,7 @@ public sealed partial class Tensor
     public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
     {
         var axes = NormalizeAxes("Var", dims);
-        int n = axes.Aggregate(1, (acc, a) => acc * this.dims[a]);
+        long n = CountOver(axes);
         var centered = this - Mean(axes, keepDim: true);
         return (centered * centered).Sum(axes, keepDim) * (1f / Math.Max(n - correction, 1));
     }
@@ -178,4 +191,7 @@ public sealed partial class Tensor
     }
 
     private bool IsZeroDim => dims.Length == 0;
+
+    /// <summary>How many elements a reduction over <paramref name="axes"/> combines into each result.</summary>
+    private long CountOver(int[] axes) => Shapes.Count(axes.Select(a => dims[a]).ToArray());
 }
