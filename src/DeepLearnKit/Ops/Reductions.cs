@@ -95,11 +95,11 @@ public sealed partial class Tensor
     /// <summary>Σ along one dim.</summary>
     public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
 
-    /// <summary>The mean over <paramref name="dims"/> (all when none). ∂/∂x = 1/n.</summary>
+    /// <summary>The mean over <paramref name="dims"/> (all when none); of no elements it is NaN, as in PyTorch. ∂/∂x = 1/n.</summary>
     public Tensor Mean(int[]? dims = null, bool keepDim = false)
     {
         var axes = NormalizeAxes("Mean", dims);
-        return Sum(axes, keepDim) * (1f / Math.Max(CountOver(axes), 1));
+        return Sum(axes, keepDim) * (1f / CountOver(axes));
     }
 
     /// <summary>The mean along one dim.</summary>
@@ -139,26 +139,30 @@ public sealed partial class Tensor
     private Tensor ArgReduce(bool max, int? dim, bool keepDim)
     {
         string op = max ? "ArgMax" : "ArgMin";
-        if (NumEl == 0) throw new ArgumentException($"{op}: the tensor is empty.");
+        if (dim is null && NumEl == 0) throw new ArgumentException($"{op}: the tensor is empty.");
         if (dim is null) return Reshape(1, -1).ArgReduce(max, 1, keepDim: false).Reshape();
         int axis = Shapes.NormalizeDim(op, dim.Value, Math.Max(Rank, 1));
         if (IsZeroDim) return Scalar(0).To(Device);
-        var x = Packed();
-        var result = Empty(ReducedShape([axis], keepDim), Device);
+        if (dims[axis] == 0)
+            throw new ArgumentException($"{op}: cannot reduce an empty dimension {axis} of shape {Shapes.Format(dims)}.");
+        var result = Empty(ReducedShape([axis], keepDim), Device, op);
+        if (result.NumEl == 0) return result; // an empty batch of rows has no indices to find
+        var x = Packed(op);
         Backend.ArgReduce(max, x.storage, Shapes.StorageLength(op, dims[..axis]), dims[axis], Shapes.StorageLength(op, dims[(axis + 1)..]), result.storage);
         return result;
     }
 
     /// <summary>
     /// The variance over <paramref name="dims"/>, <c>Σ(x − x̄)² / (n − correction)</c>; correction 1 (the
-    /// default, as PyTorch) is the unbiased estimate, 0 the population variance.
+    /// default, as PyTorch) is the unbiased estimate, 0 the population variance. As in PyTorch, the divisor is
+    /// <c>max(0, n − correction)</c>, so with no degrees of freedom left the variance is NaN (or ∞ when Σ(x − x̄)² &gt; 0).
     /// </summary>
     public Tensor Var(int[]? dims = null, int correction = 1, bool keepDim = false)
     {
         var axes = NormalizeAxes("Var", dims);
         long n = CountOver(axes);
         var centered = this - Mean(axes, keepDim: true);
-        return (centered * centered).Sum(axes, keepDim) * (1f / Math.Max(n - correction, 1));
+        return (centered * centered).Sum(axes, keepDim) * (1f / Math.Max(n - correction, 0));
     }
 
     /// <summary>The variance along one dim.</summary>
@@ -173,17 +177,21 @@ public sealed partial class Tensor
 
     /// <summary>
     /// <c>log Σ eˣ</c> along <paramref name="dim"/>, computed as <c>m + log Σ e^(x − m)</c> with m = max x.
-    /// ∂/∂x = softmax(x).
+    /// ∂/∂x = softmax(x). Over an empty dim it is log 0 = −∞, as in PyTorch.
     /// </summary>
     public Tensor LogSumExp(int dim, bool keepDim = false)
     {
-        Shapes.NormalizeDim("LogSumExp", dim, Rank);
+        int d = Shapes.NormalizeDim("LogSumExp", dim, Rank);
         var x = this;
         Tensor y;
         using (NoGrad())
         {
-            var m = Max(dim, keepDim: true);
-            y = (this - m).Exp().Sum(dim, keepDim: true).Log() + m;
+            if (Rank > 0 && dims[d] == 0) y = Empty(ReducedShape([d], keepDim: true), Device).Fill(float.NegativeInfinity);
+            else
+            {
+                var m = Max(dim, keepDim: true);
+                y = (this - m).Exp().Sum(dim, keepDim: true).Log() + m;
+            }
         }
         var kept = y;
         if (!keepDim) y = y.Squeeze(dim);
