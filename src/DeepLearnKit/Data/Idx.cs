@@ -99,12 +99,8 @@ public static class Idx
             shape[k] = ReadInt32($"the size of dimension {k}");
             if (shape[k] < 0) throw new InvalidDataException($"IDX file '{path}' gives dimension {k} a negative size {shape[k]}.");
         }
-        // Π sizes, stopped as soon as it passes what one array holds (so it never overflows), unless a size is 0.
-        long count = shape.Contains(0) ? 0 : 1;
-        foreach (int size in shape)
-            if (count > 0 && (count *= size) > Array.MaxLength)
-                throw new InvalidDataException(
-                    $"IDX file '{path}' declares sizes [{string.Join(", ", shape)}]: more elements than one array can hold ({Array.MaxLength}).");
+        long count = Shapes.CountWithin(shape, Array.MaxLength) ?? throw new InvalidDataException(
+            $"IDX file '{path}' declares sizes [{string.Join(", ", shape)}]: more elements than one array can hold ({Array.MaxLength}).");
 
         InvalidDataException Truncated(long at) => new(
             $"IDX file '{path}' is truncated at byte {at}: its header [{string.Join(", ", shape)}] needs {position + count} bytes.");

@@ -24,6 +24,19 @@ internal static class Shapes
     }
 
     /// <summary>
+    /// <c>Π shape[k]</c> when it is at most <paramref name="limit"/>, else null: how a reader checks sizes a file
+    /// declares. A zero size anywhere gives 0, however large the others; the product never overflows.
+    /// </summary>
+    public static long? CountWithin(int[] shape, long limit)
+    {
+        if (Array.IndexOf(shape, 0) >= 0) return 0;
+        long n = 1;
+        foreach (int d in shape)
+            if ((n *= d) > limit) return null;
+        return n;
+    }
+
+    /// <summary>
     /// The element count of a shape whose elements are stored, so it fits one array: a new tensor's, or part of a
     /// packed tensor's. Throws naming <paramref name="op"/> when a storage of <paramref name="shape"/> cannot exist.
     /// </summary>
