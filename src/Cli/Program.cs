@@ -13,7 +13,9 @@ public static class Program
 
           dlk run NOTEBOOK... [-o DIR] [--timeout SECONDS] [--continue-on-error]
               Execute .ipynb/.dib notebooks top to bottom (C# kernel semantics) and write each executed .ipynb into DIR,
-              or in place. Exit code 1 if a cell failed.
+              or in place. Destinations are checked first; dlk replaces only the input itself or a notebook it ran
+              from a file of the same name. Exit code 1 if a cell failed or a result could not be written where asked
+              (it is then kept in a temporary folder, named in the output).
           dlk book NOTEBOOK_DIR -o SITE_DIR [--timeout SECONDS] [--continue-on-error]
               Run every notebook in NOTEBOOK_DIR and write an offline HTML book (index + one page per chapter).
           dlk export NOTEBOOK --to cs [-o FILE]
@@ -22,6 +24,7 @@ public static class Program
               Show what this machine offers: cores, SIMD, ILGPU accelerators, data sets.
 
         Options: --timeout SECONDS per cell (default 600); Ctrl-C stops after writing what ran.
+        Exit code 2: bad input (a command line, a notebook file or a destination that cannot be used).
         """;
 
     /// <summary>Entry point.</summary>
@@ -47,7 +50,7 @@ public static class Program
         {
             return await RunAsync(args, output, progress, cancellationToken);
         }
-        catch (Exception e) when (e is CommandLineException or NotebookFormatException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is CommandLineException or NotebookFormatException or DestinationException or FileNotFoundException or DirectoryNotFoundException)
         {
             progress.WriteLine($"dlk: {e.Message}");
             return 2;
