@@ -13,7 +13,9 @@ public static class Program
 
           dlk run NOTEBOOK... [-o DIR] [--timeout SECONDS] [--continue-on-error]
               Execute .ipynb/.dib notebooks top to bottom (C# kernel semantics) and write each executed .ipynb into DIR,
-              or in place. Exit code 1 if a cell failed.
+              or in place. Destinations are checked first; dlk replaces only the input itself or a notebook it ran
+              from a file of the same name. Exit code 1 if a cell failed or a result could not be written where asked
+              (it is then kept in a temporary folder, named in the output).
           dlk book NOTEBOOK_DIR -o SITE_DIR [--timeout SECONDS] [--continue-on-error]
               Run every notebook in NOTEBOOK_DIR and write an offline HTML book (index + one page per chapter).
           dlk export NOTEBOOK --to cs [-o FILE]
@@ -26,6 +28,7 @@ public static class Program
               Install the kernelspec (default --user) so JupyterLab, Notebook, VS Code and nbclient find the kernel.
 
         Options: --timeout SECONDS per cell (default 600); Ctrl-C stops after writing what ran.
+        Exit code 2: bad input (a command line, a notebook file or a destination that cannot be used).
         """;
 
     /// <summary>Entry point.</summary>
@@ -38,13 +41,22 @@ public static class Program
             Console.Error.WriteLine("Stopping: the running cell is abandoned and what ran is written.");
             cancel.Cancel();
         };
+        return await RunWithExitCodeAsync(args, Console.Out, Console.Error, cancel.Token);
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync"/>, with bad input (a command line, a notebook file or a destination that cannot be used)
+    /// reported on <paramref name="progress"/> as <c>dlk: …</c> and exit code 2.
+    /// </summary>
+    public static async Task<int> RunWithExitCodeAsync(string[] args, TextWriter output, TextWriter progress, CancellationToken cancellationToken)
+    {
         try
         {
-            return await RunAsync(args, Console.Out, Console.Error, cancel.Token);
+            return await RunAsync(args, output, progress, cancellationToken);
         }
-        catch (Exception e) when (e is CommandLineException or NotebookFormatException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is CommandLineException or NotebookFormatException or DestinationException or FileNotFoundException or DirectoryNotFoundException)
         {
-            Console.Error.WriteLine($"dlk: {e.Message}");
+            progress.WriteLine($"dlk: {e.Message}");
             return 2;
         }
     }
@@ -61,7 +73,7 @@ public static class Program
         // Paths are made absolute first: running a notebook moves the current directory to the notebook's folder.
         var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to"], flags: ["--continue-on-error"]);
         var runOptions = new RunOptions(
-            TimeSpan.FromSeconds(parsed.Number("--timeout") ?? 600),
+            parsed.Seconds("--timeout") ?? TimeSpan.FromSeconds(600),
             parsed.Flags.Contains("--continue-on-error"),
             progress);
         string? outputPath = (parsed.Value("-o") ?? parsed.Value("--output")) is { } o ? Path.GetFullPath(o) : null;
@@ -151,7 +163,12 @@ internal sealed record CommandLine(IReadOnlyList<string> Positional, IReadOnlyDi
 
     public string? Value(string name) => Values.GetValueOrDefault(name);
 
-    public double? Number(string name) => Value(name) is not { } text ? null
-        : double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 ? v
-        : throw new CommandLineException($"{name} needs a positive number, got '{text}'.");
+    /// <summary>The longest time a timer waits (2³² − 2 ms, about 49 days): the bound on a time option.</summary>
+    public const double MaxSeconds = 4_294_967;
+
+    /// <summary>A time option in seconds: a number in (0, <see cref="MaxSeconds"/>]; anything else (NaN, ∞, 1e308) is refused.</summary>
+    public TimeSpan? Seconds(string name) => Value(name) is not { } text ? null
+        : double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 && v <= MaxSeconds
+            ? TimeSpan.FromSeconds(v)
+            : throw new CommandLineException($"{name} needs a number of seconds above 0 and at most {MaxSeconds} (about 49 days), got '{text}'.");
 }

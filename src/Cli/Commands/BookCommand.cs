@@ -19,6 +19,8 @@ public static class BookCommand
         if (!Directory.Exists(notebookFolder)) throw new DirectoryNotFoundException($"book: notebook folder '{notebookFolder}' does not exist.");
         var files = Directory.GetFiles(notebookFolder, "*.ipynb").Order(StringComparer.Ordinal).ToList();
         if (files.Count == 0) throw new FileNotFoundException($"book: '{notebookFolder}' holds no .ipynb notebooks.");
+        Destinations.CheckFolder("book", siteFolder);
+        Destinations.CheckFolder("book", Path.Combine(siteFolder, "notebooks"));
 
         var chapters = new List<BookChapter>();
         foreach (string file in files)

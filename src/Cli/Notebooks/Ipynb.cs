@@ -13,50 +13,53 @@ public static class Ipynb
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, IndentSize = 1 };
 
-    /// <summary>Reads the cells (outputs are not read: a run makes them anew).</summary>
+    /// <summary>
+    /// Reads the cells (outputs are not read: a run makes them anew). Malformed JSON, duplicate keys, and a field of the
+    /// wrong JSON type or value throw <see cref="NotebookFormatException"/> naming the file and the field.
+    /// </summary>
     public static Notebook Read(string path)
     {
+        var fields = new IpynbFields(path);
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new NotebookFormatException(path, "the file is not a JSON object.");
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: IpynbFields.Parsing) as JsonObject
+                ?? throw fields.Bad("the file is not a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new NotebookFormatException(path, $"not valid JSON ({e.Message}).");
+            throw fields.Bad($"not valid JSON ({e.Message.TrimEnd('.')}).");
         }
-        if (root["nbformat"]?.GetValue<int>() is not 4)
-            throw new NotebookFormatException(path, $"nbformat {root["nbformat"]?.ToJsonString() ?? "(missing)"} is not supported; dlk reads nbformat 4.");
+        var nbformat = root["nbformat"];
+        if (nbformat is null || nbformat.GetValueKind() != JsonValueKind.Number || !nbformat.AsValue().TryGetValue(out int version))
+            throw fields.Bad($"\"nbformat\" is {IpynbFields.Describe(nbformat)}; expected the integer 4.");
+        if (version != 4)
+            throw fields.Bad($"nbformat {version} is not supported; dlk reads nbformat 4.");
         if (root["cells"] is not JsonArray cellArray)
-            throw new NotebookFormatException(path, "it has no \"cells\" array.");
+            throw fields.Bad($"\"cells\" is {IpynbFields.Describe(root["cells"])}; expected a list of cells.");
 
-        var metadata = root["metadata"] as JsonObject ?? [];
-        string defaultLanguage = metadata["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>() ?? NotebookCell.CSharp;
+        var metadata = fields.Object(root["metadata"], "\"metadata\"") ?? [];
+        string defaultLanguage = fields.StringAt(metadata, "", "metadata", "polyglot_notebook", "kernelInfo", "defaultKernelName") ?? NotebookCell.CSharp;
         var cells = new List<NotebookCell>();
         foreach (var (node, index) in cellArray.Select((n, i) => (n, i)))
         {
-            if (node is not JsonObject cell) throw new NotebookFormatException(path, $"cell {index + 1} is not a JSON object.");
-            string source = node["source"] switch
-            {
-                JsonArray parts => string.Concat(parts.Select(p => p?.GetValue<string>())),
-                JsonValue text => text.GetValue<string>(),
-                _ => throw new NotebookFormatException(path, $"cell {index + 1} has no \"source\"."),
-            };
-            var cellMetadata = (cell["metadata"]?.DeepClone() as JsonObject) ?? [];
-            CellKind kind = cell["cell_type"]?.GetValue<string>() switch
+            string at = $"cell {index + 1} ";
+            var cell = fields.Object(node, $"cell {index + 1}") ?? throw fields.Bad($"cell {index + 1} is null; expected an object.");
+            string source = fields.Text(cell["source"], at + "\"source\"");
+            var cellMetadata = (fields.Object(cell["metadata"], at + "\"metadata\"")?.DeepClone() as JsonObject) ?? [];
+            CellKind kind = fields.String(cell["cell_type"], at + "\"cell_type\"") switch
             {
                 "code" => CellKind.Code,
                 "markdown" => CellKind.Markdown,
                 "raw" => CellKind.Raw,
-                var other => throw new NotebookFormatException(path, $"cell {index + 1} has cell_type '{other}'."),
+                var other => throw fields.Bad($"{at}\"cell_type\" is {IpynbFields.Describe(cell["cell_type"])}; expected \"code\", \"markdown\" or \"raw\"."),
             };
-            string language = cellMetadata["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
-                ?? cellMetadata["dotnet_interactive"]?["language"]?.GetValue<string>()
+            string language = fields.StringAt(cellMetadata, at, "metadata", "polyglot_notebook", "kernelName")
+                ?? fields.StringAt(cellMetadata, at, "metadata", "dotnet_interactive", "language")
                 ?? defaultLanguage;
             cells.Add(new NotebookCell(kind, source, language)
             {
-                Id = cell["id"]?.GetValue<string>() ?? Guid.NewGuid().ToString("N")[..12],
+                Id = fields.String(cell["id"], at + "\"id\"") ?? Guid.NewGuid().ToString("N")[..12],
                 Metadata = cellMetadata,
             });
         }

@@ -4,10 +4,12 @@ namespace DeepLearnKit;
 /// <summary>Records ops for autograd while gradient mode is on (the default).</summary>
 internal static class Autograd
 {
-    [ThreadStatic] private static int disabledDepth;
+    // Async-local, not thread-static: a scope must follow its code across an await that resumes on another
+    // thread, and must never be left behind on a thread that then runs someone else's work.
+    private static readonly AsyncLocal<bool> disabled = new();
 
     /// <summary>True unless inside a <see cref="Tensor.NoGrad"/> scope.</summary>
-    public static bool IsEnabled => disabledDepth == 0;
+    public static bool IsEnabled => !disabled.Value;
 
     /// <summary>
     /// Attaches a <see cref="GradFn"/> to <paramref name="result"/> when gradients are on and some input
@@ -15,7 +17,7 @@ internal static class Autograd
     /// </summary>
     public static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
-        if (disabledDepth != 0) return result;
+        if (disabled.Value) return result;
         bool any = false;
         foreach (var input in inputs) any |= input.RequiresGrad;
         if (!any) return result;
@@ -23,13 +25,20 @@ internal static class Autograd
         return result;
     }
 
-    internal readonly struct NoGradScope : IDisposable
+    /// <summary>Restores the mode that held before it was opened, so nested scopes unwind in order.</summary>
+    internal readonly struct NoGradScope(bool wasDisabled) : IDisposable
     {
-        public NoGradScope() => disabledDepth++;
-
-        public void Dispose() => disabledDepth--;
+        public void Dispose() => disabled.Value = wasDisabled;
     }
 
-    /// <summary>A scope in which ops are not recorded.</summary>
-    public static NoGradScope Disable() => new();
+    /// <summary>
+    /// A scope in which ops are not recorded, in this flow of execution only: it holds across awaits, and what
+    /// an async method leaves open ends when the method returns, as for every <see cref="AsyncLocal{T}"/>.
+    /// </summary>
+    public static NoGradScope Disable()
+    {
+        var scope = new NoGradScope(disabled.Value);
+        disabled.Value = true;
+        return scope;
+    }
 }

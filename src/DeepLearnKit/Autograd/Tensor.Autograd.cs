@@ -58,7 +58,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Turns off recording until disposed: <c>using (Tensor.NoGrad()) { … }</c>. Use it for evaluation and
-    /// for parameter updates.
+    /// for parameter updates. The scope follows the code that opened it across <c>await</c>, and tasks started inside
+    /// it inherit it; no other work ever sees it (PyTorch's <c>no_grad</c> is per thread, which async code outgrows).
     /// </summary>
     public static IDisposable NoGrad() => Autograd.Disable();
 

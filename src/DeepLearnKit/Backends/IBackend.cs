@@ -95,14 +95,18 @@ public enum ReduceOp
 /// </summary>
 public readonly record struct StridedLayout(int[] Shape, int[] Strides, int Offset)
 {
-    /// <summary>The number of elements, <c>Π Shape[k]</c>.</summary>
+    /// <summary>
+    /// The number of elements, <c>Π Shape[k]</c>, which kernels loop over in an int: a broadcast layout of more
+    /// elements than that is refused, not wrapped around.
+    /// </summary>
     public int Count
     {
         get
         {
-            int n = 1;
-            foreach (int d in Shape) n *= d;
-            return n;
+            long n = Shapes.Count(Shape);
+            if (n > int.MaxValue)
+                throw new ArgumentException($"A kernel cannot visit the {n} elements of a layout of shape {Shapes.Format(Shape)} (at most {int.MaxValue}).");
+            return (int)n;
         }
     }
 

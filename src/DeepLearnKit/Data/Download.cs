@@ -13,8 +13,8 @@ public static class Download
     /// Downloads <c>baseUrl + fileName</c> to <c>folder/fileName</c> and returns that path. The bytes go to a temporary
     /// file in <paramref name="folder"/>; when <paramref name="expectedSha256"/> is given, <see cref="ContentSha256"/> of
     /// that file must equal it. Only then is the file renamed into place. On an HTTP error, a network failure or a
-    /// checksum mismatch the temporary file is deleted and the exception (<see cref="HttpRequestException"/> or
-    /// <see cref="InvalidDataException"/>) names the URL.
+    /// checksum mismatch, or a response cut off before its end, the temporary file is deleted and the exception
+    /// (<see cref="HttpRequestException"/> or <see cref="InvalidDataException"/>) names the URL.
     /// </summary>
     public static string File(Uri baseUrl, string fileName, string folder, string? expectedSha256)
     {
@@ -32,7 +32,7 @@ public static class Download
                         $"Download of {url} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}.", null, response.StatusCode);
                 using var body = response.Content.ReadAsStream();
                 using var output = System.IO.File.Create(temporary);
-                body.CopyTo(output);
+                CopyBody(body, output, url, response.Content.Headers.ContentLength);
             }
             if (expectedSha256 is not null)
             {
@@ -53,6 +53,32 @@ public static class Download
         finally
         {
             if (System.IO.File.Exists(temporary)) System.IO.File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Copies the response body; a body that breaks off (the connection closed before Content-Length bytes came)
+    /// is an <see cref="HttpRequestException"/> naming the URL and how far it got. Errors writing the file pass as they are.
+    /// </summary>
+    private static void CopyBody(Stream body, Stream output, Uri url, long? declaredLength)
+    {
+        var buffer = new byte[81920];
+        long received = 0;
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = body.Read(buffer);
+            }
+            catch (IOException e)
+            {
+                string of = declaredLength is { } length ? $" of {length}" : "";
+                throw new HttpRequestException($"Download of {url} was cut off after {received}{of} bytes: {e.Message}", e);
+            }
+            if (n == 0) return;
+            output.Write(buffer, 0, n);
+            received += n;
         }
     }
 

@@ -24,8 +24,10 @@ public static class Idx
 
     /// <summary>
     /// Reads an IDX file whose magic number must be <paramref name="expectedMagic"/>. Throws
-    /// <see cref="InvalidDataException"/> naming the file for a bad magic, a truncated file, trailing bytes or a
-    /// broken gzip stream, and <see cref="FileNotFoundException"/> when it does not exist.
+    /// <see cref="InvalidDataException"/> naming the file for a bad magic, sizes too large for one array, a truncated
+    /// file, trailing bytes (after the data, or after a gzip stream) or a broken gzip stream, and
+    /// <see cref="FileNotFoundException"/> when it does not exist. Memory grows with the bytes actually there, never
+    /// with what a header only claims.
     /// </summary>
     public static IdxArray Read(string path, int expectedMagic)
     {
@@ -33,8 +35,12 @@ public static class Idx
         using var file = File.OpenRead(path);
         try
         {
-            using var stream = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-            return Read(stream, path, expectedMagic);
+            if (!IsGzip(file)) return Read(file, path, expectedMagic, available: file.Length);
+            IdxArray result;
+            using (var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true))
+                result = Read(gzip, path, expectedMagic, available: null);
+            GzipTrailer.CheckEndsAt(file, path, Header(expectedMagic, result.Shape), result.Data);
+            return result;
         }
         catch (InvalidDataException e) when (!e.Message.Contains(path))
         {
@@ -65,7 +71,11 @@ public static class Idx
         return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
 
-    private static IdxArray Read(Stream stream, string path, int expectedMagic)
+    /// <summary>
+    /// Reads the header and data from <paramref name="stream"/>; <paramref name="available"/> is its length when known
+    /// (a plain file), so that a header promising more is refused before anything is allocated.
+    /// </summary>
+    private static IdxArray Read(Stream stream, string path, int expectedMagic, long? available)
     {
         var word = new byte[4];
         long position = 0;
@@ -84,32 +94,56 @@ public static class Idx
                 $"IDX file '{path}' has a bad magic number {magic} (0x{magic:X8}); expected {expectedMagic} (0x{expectedMagic:X8}, " +
                 $"unsigned bytes in {expectedMagic & 0xFF} dimension(s)).");
         var shape = new int[expectedMagic & 0xFF];
-        long count = 1;
         for (int k = 0; k < shape.Length; k++)
         {
             shape[k] = ReadInt32($"the size of dimension {k}");
             if (shape[k] < 0) throw new InvalidDataException($"IDX file '{path}' gives dimension {k} a negative size {shape[k]}.");
-            count *= shape[k];
         }
-        if (count > Array.MaxLength)
-            throw new InvalidDataException($"IDX file '{path}' declares {count} elements, more than one array can hold.");
+        long count = Shapes.CountWithin(shape, Array.MaxLength) ?? throw new InvalidDataException(
+            $"IDX file '{path}' declares sizes [{string.Join(", ", shape)}]: more elements than one array can hold ({Array.MaxLength}).");
 
-        var data = new byte[count];
-        int read = ReadFully(stream, data);
-        if (read < data.Length)
-            throw new InvalidDataException(
-                $"IDX file '{path}' is truncated at byte {position + read}: its header [{string.Join(", ", shape)}] needs " +
-                $"{position + data.Length} bytes.");
+        InvalidDataException Truncated(long at) => new(
+            $"IDX file '{path}' is truncated at byte {at}: its header [{string.Join(", ", shape)}] needs {position + count} bytes.");
+        if (available < position + count) throw Truncated(available.Value);
+        var data = ReadUpTo(stream, (int)count);
+        if (data.Length < count) throw Truncated(position + data.Length);
         if (stream.ReadByte() >= 0)
             throw new InvalidDataException(
                 $"IDX file '{path}' has bytes after byte {position + data.Length}: more data than its header [{string.Join(", ", shape)}] declares.");
         return new IdxArray(shape, data);
     }
 
-    private static int ReadFully(Stream stream, byte[] buffer)
+    /// <summary>The header bytes of an IDX file: the magic and the sizes, big-endian.</summary>
+    private static byte[] Header(int magic, int[] shape)
     {
-        int total = 0, n;
+        var header = new byte[4 * (shape.Length + 1)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, magic);
+        for (int k = 0; k < shape.Length; k++) System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4 * (k + 1)), shape[k]);
+        return header;
+    }
+
+    private static int ReadFully(Stream stream, byte[] buffer, int start = 0)
+    {
+        int total = start, n;
         while (total < buffer.Length && (n = stream.Read(buffer, total, buffer.Length - total)) > 0) total += n;
-        return total;
+        return total - start;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> bytes from a stream of unknown length (fewer when it ends first), in a buffer
+    /// that doubles from 1 MiB as the bytes arrive.
+    /// </summary>
+    private static byte[] ReadUpTo(Stream stream, int count)
+    {
+        var buffer = new byte[Math.Min(count, 1 << 20)];
+        int filled = 0;
+        while (true)
+        {
+            filled += ReadFully(stream, buffer, filled);
+            if (filled < buffer.Length || buffer.Length == count) break;
+            Array.Resize(ref buffer, (int)Math.Min(count, 2L * buffer.Length));
+        }
+        if (filled < buffer.Length) Array.Resize(ref buffer, filled);
+        return buffer;
     }
 }

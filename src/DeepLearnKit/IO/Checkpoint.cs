@@ -24,7 +24,12 @@ public static class Checkpoint
     private const string FormatKey = "format";
     private const string FormatValue = "deeplearnkit.checkpoint";
 
-    private static readonly JsonSerializerOptions OptionsJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    // A misspelled option in a file would otherwise fall back to its default without a word.
+    private static readonly JsonSerializerOptions OptionsJson = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
 
     /// <summary>
     /// Writes <paramref name="model"/>'s parameters and buffers, <paramref name="optimizer"/>'s state and options when given,
@@ -56,23 +61,26 @@ public static class Checkpoint
 
     /// <summary>
     /// Loads <paramref name="path"/> into <paramref name="model"/> (and <paramref name="optimizer"/>, whose options and state
-    /// are replaced). Names, shapes, the optimizer's type and its groups are all checked first, so a file that does not fit
-    /// throws <see cref="InvalidDataException"/> and changes nothing. Returns the file's metadata.
+    /// are replaced). Everything is checked first — the model's names and shapes, the optimizer's type, its groups and their
+    /// parameter indices, every option (by the optimizer's own rules, with its constructor's messages), every state name and
+    /// state shape — so a file that does not fit throws <see cref="InvalidDataException"/> and changes nothing. Returns the
+    /// file's metadata.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Load(string path, Module model, Optimizer? optimizer = null)
     {
         var file = SafeTensors.Load(path);
         var modelTensors = file.Tensors.Where(t => !t.Key.StartsWith(StatePrefix, StringComparison.Ordinal)).ToDictionary(t => t.Key, t => t.Value);
-        var plan = optimizer is null ? null : PlanOptimizer(path, file, optimizer);
-
         try
         {
-            model.LoadStateDict(modelTensors); // checks every name and shape before copying
+            model.CheckStateDict(modelTensors);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"Checkpoint.Load: '{path}' does not fit the model: {e.Message}", e);
         }
+        var plan = optimizer is null ? null : PlanOptimizer(path, file, optimizer);
+
+        model.LoadStateDict(modelTensors);
         plan?.Invoke();
         return file.Metadata;
     }
@@ -92,16 +100,31 @@ public static class Checkpoint
             using var document = JsonDocument.Parse(file.Metadata.GetValueOrDefault(GroupsKey) ?? throw Bad($"metadata '{GroupsKey}' is missing"));
             var saved = document.RootElement.EnumerateArray().ToList();
             if (saved.Count != groups.Count) throw Bad($"the file has {saved.Count} parameter groups, the optimizer {groups.Count}");
+            int next = 0;
             for (int g = 0; g < groups.Count; g++)
             {
-                int count = saved[g].GetProperty("params").GetArrayLength();
+                var indices = saved[g].GetProperty("params");
+                int count = indices.GetArrayLength();
                 if (count != groups[g].Params.Count) throw Bad($"parameter group {g} has {count} parameters in the file, {groups[g].Params.Count} in the optimizer");
+                var expected = Enumerable.Range(next, count).ToArray();
+                if (!indices.EnumerateArray().Select(i => i.GetInt32()).SequenceEqual(expected))
+                    throw Bad($"parameter group {g} has params {indices.GetRawText()}, expected {Shapes.Format(expected)}");
+                next += count;
                 var optionsType = groups[g].Options.GetType();
-                options.Add((OptimizerOptions)(saved[g].GetProperty("options").Deserialize(optionsType, OptionsJson)
-                    ?? throw Bad($"parameter group {g} has null options")));
+                var groupOptions = (OptimizerOptions)(saved[g].GetProperty("options").Deserialize(optionsType, OptionsJson)
+                    ?? throw Bad($"parameter group {g} has null options"));
+                try
+                {
+                    optimizer.CheckOptions(groupOptions);
+                }
+                catch (ArgumentException e)
+                {
+                    throw Bad($"parameter group {g}: {Reason(e)}");
+                }
+                options.Add(groupOptions);
             }
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or NotSupportedException or FormatException)
         {
             throw Bad($"metadata '{GroupsKey}' is not readable ({e.Message})");
         }
@@ -116,9 +139,17 @@ public static class Checkpoint
                 throw Bad($"metadata '{key}' = '{value}' is not a step count");
             StateOf(index).Step = step;
         }
+        var names = optimizer.StateNames;
         foreach (var (key, tensor) in file.Tensors.Where(t => t.Key.StartsWith(StatePrefix, StringComparison.Ordinal)))
         {
             var (index, name) = SplitStateKey(key, parameters.Count, Bad);
+            if (names is not null)
+            {
+                if (!names.Contains(name))
+                    throw Bad($"'{key}': {type} keeps no state named '{name}' (its states are {string.Join(", ", names)})");
+                if (!Shapes.Equal(tensor.Shape, parameters[index].Shape))
+                    throw Bad($"'{key}' has shape {Shapes.Format(tensor.Shape)}, but parameter {index} has shape {Shapes.Format(parameters[index].Shape)}");
+            }
             StateOf(index).Tensors[name] = tensor.To(parameters[index].Device);
         }
 
@@ -137,6 +168,10 @@ public static class Checkpoint
             throw bad($"'{key}' does not name the state of one of the optimizer's {parameterCount} parameters");
         return (index, rest[(dot + 1)..]);
     }
+
+    /// <summary>An argument error's message without the " (Parameter 'o')" that .NET appends.</summary>
+    private static string Reason(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 
     private static List<Tensor> Flat(Optimizer optimizer) => optimizer.ParamGroups.SelectMany(g => g.Params).ToList();
 

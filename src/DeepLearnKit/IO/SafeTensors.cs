@@ -236,21 +236,20 @@ public static class SafeTensors
         if (!value.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
             throw Bad(path, $"tensor '{name}' has no \"shape\" array");
         var shape = new int[shapeElement.GetArrayLength()];
-        long count = 1;
         int k = 0;
         foreach (var d in shapeElement.EnumerateArray())
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int size) || size < 0)
                 throw Bad(path, $"tensor '{name}' has shape {shapeElement.GetRawText()}; sizes must be non-negative 32-bit integers");
             shape[k++] = size;
-            count = size == 0 || count == 0 ? 0 : count * size;
-            if (count > Array.MaxLength) throw Bad(path, $"tensor '{name}' with shape {shapeElement.GetRawText()} is too large to hold in memory");
         }
+        long count = Shapes.CountWithin(shape, Array.MaxLength)
+            ?? throw Bad(path, $"tensor '{name}' with shape {shapeElement.GetRawText()} is too large to hold in memory");
 
         if (!value.TryGetProperty("data_offsets", out var offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
             throw Bad(path, $"tensor '{name}' has no \"data_offsets\" pair [begin, end]");
         var pair = offsets.EnumerateArray().ToArray();
-        if (!pair[0].TryGetInt64(out long begin) || !pair[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        if (pair.Any(p => p.ValueKind != JsonValueKind.Number) || !pair[0].TryGetInt64(out long begin) || !pair[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw Bad(path, $"tensor '{name}' has data_offsets {offsets.GetRawText()}; expected integers 0 ≤ begin ≤ end");
         if (end - begin != count * sizeof(float))
             throw Bad(path, $"tensor '{name}' has shape {Shapes.Format(shape)} ({count} F32 values = {count * sizeof(float)} bytes) but data_offsets {offsets.GetRawText()} span {end - begin} bytes");

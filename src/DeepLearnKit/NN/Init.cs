@@ -35,7 +35,7 @@ public static class Init
     public static (int FanIn, int FanOut) Fans(int[] shape)
     {
         if (shape.Length < 2) return (shape.Length == 1 ? shape[0] : 1, shape.Length == 1 ? shape[0] : 1);
-        int receptive = Shapes.Count(shape[2..]);
+        int receptive = Shapes.StorageLength("Init", shape[2..]);
         return (shape[1] * receptive, shape[0] * receptive);
     }
 

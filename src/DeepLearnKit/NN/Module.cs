@@ -167,6 +167,15 @@ public abstract class Module
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
+        var own = CheckStateDict(state, strict);
+        using var _ = Tensor.NoGrad();
+        foreach (var (name, target) in own)
+            if (state.TryGetValue(name, out var source)) target.CopyFrom(source);
+    }
+
+    /// <summary>Throws as <see cref="LoadStateDict"/> does when <paramref name="state"/> does not fit; returns the module's own state dict.</summary>
+    internal Dictionary<string, Tensor> CheckStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    {
         var own = StateDict();
         if (strict)
         {
@@ -178,9 +187,7 @@ public abstract class Module
         foreach (var (name, target) in own)
             if (state.TryGetValue(name, out var source) && !Shapes.Equal(source.dims, target.dims))
                 throw new ArgumentException($"LoadStateDict: '{name}' has shape {Shapes.Format(source.dims)} in the state dict but {Shapes.Format(target.dims)} in the module.");
-        using var _ = Tensor.NoGrad();
-        foreach (var (name, target) in own)
-            if (state.TryGetValue(name, out var source)) target.CopyFrom(source);
+        return own;
     }
 
     /// <summary>The layer's settings for printing, e.g. <c>784→256</c> for a Linear layer.</summary>

@@ -71,7 +71,7 @@ public abstract class BatchNorm : Module
         Tensor mean, variance;
         if (IsTraining)
         {
-            int n = input.NumEl / NumFeatures;
+            long n = input.NumEl / NumFeatures;
             if (n < 2)
                 throw new ArgumentException($"{GetType().Name}: training needs more than 1 value per channel to compute a variance, got input of shape {Shapes.Format(input.Shape)}.");
             mean = input.Mean(axes, keepDim: true);
@@ -88,7 +88,7 @@ public abstract class BatchNorm : Module
         return Weight is null ? normalized : normalized * Weight.Reshape(channel) + Bias!.Reshape(channel);
     }
 
-    private void UpdateRunningStatistics(Tensor mean, Tensor biasedVariance, int n)
+    private void UpdateRunningStatistics(Tensor mean, Tensor biasedVariance, long n)
     {
         using var _ = Tensor.NoGrad();
         var tracked = NumBatchesTracked;

@@ -51,8 +51,12 @@ public sealed partial class Tensor
         Tensor y;
         using (NoGrad())
         {
-            var e = (this - Max(dim, keepDim: true)).Exp();
-            y = e / e.Sum(dim, keepDim: true);
+            if (NumEl == 0) y = Empty(Shape, Device); // an empty dim has no max to subtract
+            else
+            {
+                var e = (this - Max(dim, keepDim: true)).Exp();
+                y = e / e.Sum(dim, keepDim: true);
+            }
         }
         return Autograd.Record(y, "Softmax", [this], g => [y * (g - (g * y).Sum(dim, keepDim: true))]);
     }

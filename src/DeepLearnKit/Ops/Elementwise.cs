@@ -11,7 +11,7 @@ public sealed partial class Tensor
     {
         CheckSameDevice(op, a, b);
         int[] shape = Shapes.Broadcast(op, a.dims, b.dims);
-        var result = Uninitialized(shape, a.Device);
+        var result = Uninitialized(shape, a.Device, op);
         if (result.NumEl == 0) return result; // nothing to compute; span kernels may reject empty input
         a.Backend.Binary(kernel, a.storage, a.BroadcastLayout(shape), b.storage, b.BroadcastLayout(shape), result.storage);
         return result;
@@ -20,7 +20,7 @@ public sealed partial class Tensor
     /// <summary>Runs a unary kernel (no autograd).</summary>
     internal Tensor UnaryKernel(UnaryOp kernel, float p = 0, float q = 0)
     {
-        var result = Uninitialized(Shape, Device);
+        var result = Uninitialized(Shape, Device, kernel.ToString());
         if (NumEl == 0) return result; // nothing to compute; span kernels may reject empty input (TensorPrimitives.Sigmoid does)
         Backend.Unary(kernel, storage, Layout, p, q, result.storage);
         return result;

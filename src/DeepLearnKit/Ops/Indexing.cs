@@ -65,16 +65,17 @@ public sealed partial class Tensor
             throw new ArgumentException($"IndexSelect: the index must be 1-D, got shape {Shapes.Format(index.dims)}.");
         var idx = CheckIndices("IndexSelect", index, dims[d]);
         var x = Packed();
-        int outer = Shapes.Count(dims[..d]), inner = Shapes.Count(dims[(d + 1)..]);
+        int outer = Shapes.StorageLength("IndexSelect", dims[..d]), inner = Shapes.StorageLength("IndexSelect", dims[(d + 1)..]);
+        int count = (int)idx.NumEl;
         var shape = Shape;
-        shape[d] = idx.NumEl;
+        shape[d] = count;
         var result = Empty(shape, Device);
-        Backend.IndexSelect(x.storage, outer, dims[d], inner, idx.storage, idx.NumEl, result.storage);
+        Backend.IndexSelect(x.storage, outer, dims[d], inner, idx.storage, count, result.storage);
         var input = this;
         return Autograd.Record(result, "IndexSelect", [input], g =>
         {
             var grad = ZerosLike(input);
-            grad.Backend.IndexAdd(g.Packed().storage, outer, input.dims[d], inner, idx.storage, idx.NumEl, grad.storage);
+            grad.Backend.IndexAdd(g.Packed().storage, outer, input.dims[d], inner, idx.storage, count, grad.storage);
             return [grad];
         });
     }
@@ -106,7 +107,7 @@ public sealed partial class Tensor
             flat[e] = pos;
             for (int k = Rank - 1; k >= 0 && ++position[k] == index.dims[k]; k--) position[k] = 0;
         }
-        return Reshape(NumEl).IndexSelect(0, FromArray(flat).To(Device)).Reshape(index.dims);
+        return Reshape(-1).IndexSelect(0, FromArray(flat).To(Device)).Reshape(index.dims);
     }
 
     private static Tensor CheckIndices(string op, Tensor index, int size)

@@ -23,7 +23,7 @@ public sealed partial class Tensor
         // A stack of matrices times one matrix (a Linear layer on [N, T, in], an RNN's input projection) is one GEMM
         // over the stack's rows: b is packed once, and its gradient is one product instead of a batch to sum.
         if (a.Rank > 2 && b.Rank == 2)
-            return MatMul(a.Reshape(Shapes.Count(a.dims[..^1]), k), b).Reshape([.. a.dims[..^1], n]);
+            return MatMul(a.Reshape(Shapes.StorageLength("MatMul", a.dims[..^1]), k), b).Reshape([.. a.dims[..^1], n]);
 
         int[] batch = Shapes.Broadcast($"MatMul of {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)}, batch dims", a2.dims[..^2], b2.dims[..^2]);
         Tensor y;
@@ -58,7 +58,7 @@ public sealed partial class Tensor
             throw new ArgumentException($"AddMatMul: c of shape {Shapes.Format(c.dims)} does not broadcast to the product's shape {Shapes.Format(shape)}.");
         if (a.Rank > 2) // one GEMM over the stack's rows, as in MatMul
         {
-            int rows = Shapes.Count(a.dims[..^1]);
+            int rows = Shapes.StorageLength("AddMatMul", a.dims[..^1]);
             return AddMatMul(c.Rank <= 1 ? c : c.Expand(shape).Reshape(rows, n), a.Reshape(rows, k), b).Reshape(shape);
         }
 
@@ -98,7 +98,7 @@ public sealed partial class Tensor
     /// <summary>The batched product, plus <paramref name="addend"/> (broadcast to it) when given, as [batch, m, n].</summary>
     private static Tensor MatMulKernel(Tensor a, Tensor b, int[] batch, int m, int n, int k, Tensor? addend = null)
     {
-        int batchCount = Shapes.Count(batch);
+        int batchCount = Shapes.StorageLength("MatMul", batch);
         // The GEMM overwrites C (with k = 0 it writes zeros), so C needs no zero fill; with an addend, C starts as it.
         var result = Uninitialized([batchCount, m, n], a.Device);
         if (batchCount == 0 || m == 0 || n == 0) return result;

@@ -27,11 +27,17 @@ public sealed class Adadelta : Optimizer
     {
     }
 
+    /// <inheritdoc/>
+    protected internal override void CheckOptions(OptimizerOptions options) => Validate((AdadeltaOptions)options);
+
+    /// <inheritdoc/>
+    protected internal override IReadOnlyCollection<string> StateNames => ["square_avg", "acc_delta"];
+
     private static AdadeltaOptions Validate(AdadeltaOptions o)
     {
-        if (o.LearningRate < 0) throw new ArgumentOutOfRangeException(nameof(o), $"Adadelta: learning rate must be non-negative, got {o.LearningRate}.");
-        if (o.Rho is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(o), $"Adadelta: rho must be in [0, 1], got {o.Rho}.");
-        if (o.Eps < 0) throw new ArgumentOutOfRangeException(nameof(o), $"Adadelta: eps must be non-negative, got {o.Eps}.");
+        if (!(o.LearningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Adadelta: learning rate must be non-negative, got {o.LearningRate}.");
+        if (!(o.Rho is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(o), $"Adadelta: rho must be in [0, 1], got {o.Rho}.");
+        if (!(o.Eps >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Adadelta: eps must be non-negative, got {o.Eps}.");
         return o;
     }
 

@@ -29,12 +29,18 @@ public sealed class Adagrad : Optimizer
     {
     }
 
+    /// <inheritdoc/>
+    protected internal override void CheckOptions(OptimizerOptions options) => Validate((AdagradOptions)options);
+
+    /// <inheritdoc/>
+    protected internal override IReadOnlyCollection<string> StateNames => ["sum"];
+
     private static AdagradOptions Validate(AdagradOptions o)
     {
-        if (o.LearningRate < 0) throw new ArgumentOutOfRangeException(nameof(o), $"Adagrad: learning rate must be non-negative, got {o.LearningRate}.");
-        if (o.LrDecay < 0) throw new ArgumentOutOfRangeException(nameof(o), $"Adagrad: lr decay must be non-negative, got {o.LrDecay}.");
-        if (o.Eps < 0) throw new ArgumentOutOfRangeException(nameof(o), $"Adagrad: eps must be non-negative, got {o.Eps}.");
-        if (o.InitialAccumulatorValue < 0)
+        if (!(o.LearningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Adagrad: learning rate must be non-negative, got {o.LearningRate}.");
+        if (!(o.LrDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Adagrad: lr decay must be non-negative, got {o.LrDecay}.");
+        if (!(o.Eps >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"Adagrad: eps must be non-negative, got {o.Eps}.");
+        if (!(o.InitialAccumulatorValue >= 0))
             throw new ArgumentOutOfRangeException(nameof(o), $"Adagrad: the initial accumulator value must be non-negative, got {o.InitialAccumulatorValue}.");
         return o;
     }

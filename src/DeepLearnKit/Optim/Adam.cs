@@ -35,12 +35,25 @@ public sealed class Adam : Optimizer
     {
     }
 
+    /// <inheritdoc/>
+    protected internal override void CheckOptions(OptimizerOptions options)
+    {
+        var o = (AdamOptions)options;
+        Validate("Adam", o, o.Beta1, o.Beta2, o.Eps);
+    }
+
+    /// <summary>Adam's and AdamW's state: m, v and vᵐᵃˣ.</summary>
+    internal static readonly IReadOnlyCollection<string> MomentNames = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"];
+
+    /// <inheritdoc/>
+    protected internal override IReadOnlyCollection<string> StateNames => MomentNames;
+
     internal static T Validate<T>(string name, T o, double beta1, double beta2, double eps) where T : OptimizerOptions
     {
-        if (o.LearningRate < 0) throw new ArgumentOutOfRangeException(nameof(o), $"{name}: learning rate must be non-negative, got {o.LearningRate}.");
-        if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1)
+        if (!(o.LearningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"{name}: learning rate must be non-negative, got {o.LearningRate}.");
+        if (!(beta1 is >= 0 and < 1) || !(beta2 is >= 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(o), $"{name}: betas must be in [0, 1), got ({beta1}, {beta2}).");
-        if (eps < 0) throw new ArgumentOutOfRangeException(nameof(o), $"{name}: eps must be non-negative, got {eps}.");
+        if (!(eps >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"{name}: eps must be non-negative, got {eps}.");
         return o;
     }
 

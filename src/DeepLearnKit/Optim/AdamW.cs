@@ -36,6 +36,16 @@ public sealed class AdamW : Optimizer
     }
 
     /// <inheritdoc/>
+    protected internal override void CheckOptions(OptimizerOptions options)
+    {
+        var o = (AdamWOptions)options;
+        Adam.Validate("AdamW", o, o.Beta1, o.Beta2, o.Eps);
+    }
+
+    /// <inheritdoc/>
+    protected internal override IReadOnlyCollection<string> StateNames => Adam.MomentNames;
+
+    /// <inheritdoc/>
     protected override Tensor Update(Tensor parameter, Tensor grad, OptimizerOptions options, ParameterState state)
     {
         var o = (AdamWOptions)options;

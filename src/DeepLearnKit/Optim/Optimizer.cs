@@ -90,6 +90,7 @@ public abstract class Optimizer
         group.Options ??= Defaults;
         if (group.Options.GetType() != Defaults.GetType())
             throw new ArgumentException($"{GetType().Name}: a group's options are {group.Options.GetType().Name}, expected {Defaults.GetType().Name}.");
+        CheckOptions(group.Options);
         foreach (var p in group.Params)
         {
             if (groups.Any(g => g.Params.Contains(p)) || group.Params.Count(q => ReferenceEquals(q, p)) > 1)
@@ -98,6 +99,22 @@ public abstract class Optimizer
         }
         groups.Add(group);
     }
+
+    /// <summary>
+    /// Throws, as the constructor does, when <paramref name="options"/> break this optimizer's rules (η ≥ 0 and each
+    /// optimizer's own): applied to every group's options and to those a checkpoint brings.
+    /// </summary>
+    protected internal virtual void CheckOptions(OptimizerOptions options)
+    {
+        if (!(options.LearningRate >= 0))
+            throw new ArgumentOutOfRangeException(nameof(options), $"{GetType().Name}: learning rate must be non-negative, got {options.LearningRate}.");
+    }
+
+    /// <summary>
+    /// The names of the state tensors this optimizer keeps, each shaped like its parameter, so that a checkpoint's state
+    /// can be checked; null when an optimizer does not declare them (its checkpointed state is then taken as it is).
+    /// </summary>
+    protected internal virtual IReadOnlyCollection<string>? StateNames => null;
 
     /// <summary>Clears every parameter's gradient.</summary>
     public void ZeroGrad()

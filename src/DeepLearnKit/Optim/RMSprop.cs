@@ -32,12 +32,18 @@ public sealed class RMSprop : Optimizer
     {
     }
 
+    /// <inheritdoc/>
+    protected internal override void CheckOptions(OptimizerOptions options) => Validate((RMSpropOptions)options);
+
+    /// <inheritdoc/>
+    protected internal override IReadOnlyCollection<string> StateNames => ["square_avg", "grad_avg", "momentum_buffer"];
+
     private static RMSpropOptions Validate(RMSpropOptions o)
     {
-        if (o.LearningRate < 0) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: learning rate must be non-negative, got {o.LearningRate}.");
-        if (o.Alpha is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: alpha must be in [0, 1], got {o.Alpha}.");
-        if (o.Eps < 0) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: eps must be non-negative, got {o.Eps}.");
-        if (o.Momentum < 0) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: momentum must be non-negative, got {o.Momentum}.");
+        if (!(o.LearningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: learning rate must be non-negative, got {o.LearningRate}.");
+        if (!(o.Alpha is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: alpha must be in [0, 1], got {o.Alpha}.");
+        if (!(o.Eps >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: eps must be non-negative, got {o.Eps}.");
+        if (!(o.Momentum >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"RMSprop: momentum must be non-negative, got {o.Momentum}.");
         return o;
     }
 

@@ -29,9 +29,15 @@ public sealed class SGD : Optimizer
     {
     }
 
+    /// <inheritdoc/>
+    protected internal override void CheckOptions(OptimizerOptions options) => Validate((SgdOptions)options);
+
+    /// <inheritdoc/>
+    protected internal override IReadOnlyCollection<string> StateNames => ["momentum_buffer"];
+
     private static SgdOptions Validate(SgdOptions o)
     {
-        if (o.LearningRate < 0) throw new ArgumentOutOfRangeException(nameof(o), $"SGD: learning rate must be non-negative, got {o.LearningRate}.");
+        if (!(o.LearningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"SGD: learning rate must be non-negative, got {o.LearningRate}.");
         if (o.Nesterov && (o.Momentum <= 0 || o.Dampening != 0))
             throw new ArgumentException("SGD: Nesterov momentum needs momentum > 0 and dampening 0.");
         return o;

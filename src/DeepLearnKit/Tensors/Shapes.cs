@@ -4,11 +4,49 @@ namespace DeepLearnKit;
 /// <summary>Helpers on shapes (int arrays). Errors name the op and the shapes involved.</summary>
 internal static class Shapes
 {
-    public static int Count(int[] shape)
+    /// <summary>
+    /// The number of elements, <c>Π shape[k]</c>, in 64 bits: a broadcast view may hold more elements than any
+    /// array. Throws naming <paramref name="op"/> when even 64 bits overflow.
+    /// </summary>
+    public static long Count(int[] shape, string op = "NumEl")
     {
-        int n = 1;
-        foreach (int d in shape) n *= d;
+        if (Array.IndexOf(shape, 0) >= 0) return 0;
+        try
+        {
+            long n = 1;
+            foreach (int d in shape) n = checked(n * d);
+            return n;
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"{op}: shape {Format(shape)} has more than {long.MaxValue} elements.");
+        }
+    }
+
+    /// <summary>
+    /// <c>Π shape[k]</c> when it is at most <paramref name="limit"/>, else null: how a reader checks sizes a file
+    /// declares. A zero size anywhere gives 0, however large the others; the product never overflows.
+    /// </summary>
+    public static long? CountWithin(int[] shape, long limit)
+    {
+        if (Array.IndexOf(shape, 0) >= 0) return 0;
+        long n = 1;
+        foreach (int d in shape)
+            if ((n *= d) > limit) return null;
         return n;
+    }
+
+    /// <summary>
+    /// The element count of a shape whose elements are stored, so it fits one array: a new tensor's, or part of a
+    /// packed tensor's. Throws naming <paramref name="op"/> when a storage of <paramref name="shape"/> cannot exist.
+    /// </summary>
+    public static int StorageLength(string op, int[] shape)
+    {
+        long n = Count(shape, op);
+        if (n > Array.MaxLength)
+            throw new ArgumentException(
+                $"{op}: a tensor of shape {Format(shape)} has {n} elements, more than one storage holds ({Array.MaxLength}).");
+        return (int)n;
     }
 
     public static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";

@@ -2,6 +2,7 @@
 // "..." elision (3 edge items per dim) once a tensor has more than 1000 elements.
 using System.Globalization;
 using System.Text;
+using DeepLearnKit.Backends;
 
 namespace DeepLearnKit;
 
@@ -19,24 +20,28 @@ public sealed partial class Tensor
     /// </summary>
     public override string ToString()
     {
-        var values = ToArray();
-        bool elide = values.Length > PrintThreshold;
-        var shown = elide ? VisibleValues(values) : values;
+        // A broadcast view may show more elements than any array holds, so one larger than its storage is read
+        // from the storage through its strides; any other is packed first.
+        var (values, steps, start) = NumEl <= storage.Length
+            ? (ToArray(), StridedLayout.ContiguousStrides(dims), 0)
+            : (StorageValues(), strides, offset);
+        bool elide = NumEl > PrintThreshold;
+        var shown = elide ? VisibleValues(values, steps, start) : values;
         var format = NumberFormat.For(shown);
         int width = shown.Length == 0 ? 0 : shown.Max(v => format.Format(v).Length);
 
         var sb = new StringBuilder("tensor(");
-        if (Rank == 0) sb.Append(format.Format(values[0]));
-        else AppendDim(sb, values, 0, 0, width, format, elide, indent: 8);
+        if (Rank == 0) sb.Append(format.Format(values[start]));
+        else AppendDim(sb, values, steps, 0, start, width, format, elide, indent: 8);
         if (Device != Device.Cpu) sb.Append(", device=").Append(Device.Name);
         if (GradFn is not null) sb.Append(", gradFn=").Append(GradFn);
         else if (RequiresGrad) sb.Append(", requiresGrad=true");
         return sb.Append(')').ToString();
     }
 
-    private void AppendDim(StringBuilder sb, float[] values, int dim, int start, int width, NumberFormat format, bool elide, int indent)
+    private void AppendDim(StringBuilder sb, float[] values, int[] steps, int dim, int start, int width, NumberFormat format, bool elide, int indent)
     {
-        int size = dims[dim], stride = Shapes.Count(dims[(dim + 1)..]);
+        int size = dims[dim], stride = steps[dim];
         sb.Append('[');
         bool last = dim == Rank - 1;
         var positions = Positions(size, elide);
@@ -55,7 +60,7 @@ public sealed partial class Tensor
             }
             int at = start + positions[p] * stride;
             if (last) sb.Append(format.Format(values[at]).PadLeft(width));
-            else AppendDim(sb, values, dim + 1, at, width, format, elide, indent);
+            else AppendDim(sb, values, steps, dim + 1, at, width, format, elide, indent);
         }
         sb.Append(']');
     }
@@ -70,21 +75,28 @@ public sealed partial class Tensor
         return list;
     }
 
-    private float[] VisibleValues(float[] values)
+    private float[] VisibleValues(float[] values, int[] steps, int origin)
     {
         var result = new List<float>();
         void Walk(int dim, int start)
         {
-            int stride = Shapes.Count(dims[(dim + 1)..]);
+            int stride = steps[dim];
             foreach (int p in Positions(dims[dim], elide: true))
             {
                 if (p < 0) continue;
-                if (dim == Rank - 1) result.Add(values[start + p]);
+                if (dim == Rank - 1) result.Add(values[start + p * stride]);
                 else Walk(dim + 1, start + p * stride);
             }
         }
-        Walk(0, 0);
+        Walk(0, origin);
         return result.ToArray();
+    }
+
+    private float[] StorageValues()
+    {
+        var all = new float[storage.Length];
+        Backend.Download(storage, all);
+        return all;
     }
 
     /// <summary>One number format for every value of a tensor, chosen as PyTorch chooses it.</summary>

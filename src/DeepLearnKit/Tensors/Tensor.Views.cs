@@ -15,7 +15,7 @@ public sealed partial class Tensor
     {
         shape = InferShape("Reshape", shape);
         if (Shapes.Equal(shape, dims)) return this;
-        var source = IsContiguous ? this : Contiguous();
+        var source = IsContiguous ? this : Contiguous("Reshape");
         var inputShape = dims;
         return source.ViewOf("Reshape", shape, Backends.StridedLayout.ContiguousStrides(shape), source.offset, g => g.Reshape(inputShape));
     }
@@ -36,14 +36,13 @@ public sealed partial class Tensor
             throw new ArgumentException($"{op}: only one size may be −1, got {Shapes.Format(shape)}.");
         if (unknown >= 0)
         {
-            int known = 1;
-            for (int k = 0; k < shape.Length; k++) if (k != unknown) known *= shape[k];
-            if (known == 0 || NumEl % known != 0)
+            long known = Shapes.Count([.. shape[..unknown], .. shape[(unknown + 1)..]], op);
+            if (known == 0 || NumEl % known != 0 || NumEl / known > int.MaxValue)
                 throw new ArgumentException($"{op}: cannot view {NumEl} elements of shape {Shapes.Format(dims)} as {Shapes.Format(shape)}.");
-            shape[unknown] = NumEl / known;
+            shape[unknown] = (int)(NumEl / known);
         }
         Shapes.Validate(op, shape);
-        if (Shapes.Count(shape) != NumEl)
+        if (Shapes.Count(shape, op) != NumEl)
             throw new ArgumentException($"{op}: cannot view {NumEl} elements of shape {Shapes.Format(dims)} as {Shapes.Format(shape)}.");
         return shape;
     }
@@ -54,7 +53,10 @@ public sealed partial class Tensor
         if (Rank == 0) return Reshape(1);
         int s = Shapes.NormalizeDim("Flatten", startDim, Rank), e = Shapes.NormalizeDim("Flatten", endDim, Rank);
         if (s > e) throw new ArgumentException($"Flatten: startDim {startDim} comes after endDim {endDim}.");
-        var shape = dims[..s].Append(Shapes.Count(dims[s..(e + 1)])).Concat(dims[(e + 1)..]).ToArray();
+        long merged = Shapes.Count(dims[s..(e + 1)]);
+        if (merged > int.MaxValue)
+            throw new ArgumentException($"Flatten: dims {s}..{e} of shape {Shapes.Format(dims)} hold {merged} elements, more than one dimension holds ({int.MaxValue}).");
+        var shape = dims[..s].Append((int)merged).Concat(dims[(e + 1)..]).ToArray();
         return Reshape(shape);
     }
 
@@ -124,6 +126,7 @@ public sealed partial class Tensor
                 throw new ArgumentException($"Expand: cannot expand shape {Shapes.Format(dims)} to {Shapes.Format(shape)} (dimension {k} is {dims[k]}, not 1).");
         }
         if (Shapes.Equal(shape, dims)) return this;
+        Shapes.Count(shape, "Expand");
         var inputShape = dims;
         return ViewOf("Expand", shape, BroadcastLayout(shape).Strides, offset, g => g.SumTo(inputShape));
     }

@@ -1,5 +1,6 @@
 // The Tensor: float32 elements in a storage, read through a shape, strides and an offset, so that
 // views (reshape, transpose, slices, broadcasts) share memory. Ops live in src/DeepLearnKit/Ops.
+using System.Runtime.CompilerServices;
 using DeepLearnKit.Backends;
 
 namespace DeepLearnKit;
@@ -29,13 +30,16 @@ public sealed partial class Tensor
     {
     }
 
-    /// <summary>A new zero-filled contiguous tensor on <paramref name="device"/>.</summary>
-    internal static Tensor Empty(int[] shape, Device device) =>
-        new(device.Backend.Allocate(Shapes.Count(shape)), shape);
+    /// <summary>
+    /// A new zero-filled contiguous tensor on <paramref name="device"/>; a shape too large for one storage is an
+    /// error naming <paramref name="op"/> (by default the op that asks).
+    /// </summary>
+    internal static Tensor Empty(int[] shape, Device device, [CallerMemberName] string op = "") =>
+        new(device.Backend.Allocate(Shapes.StorageLength(op, shape)), shape);
 
     /// <summary>A new contiguous tensor whose elements are undefined: only for the output of a kernel that writes them all.</summary>
-    internal static Tensor Uninitialized(int[] shape, Device device) =>
-        new(device.Backend.AllocateUninitialized(Shapes.Count(shape)), shape);
+    internal static Tensor Uninitialized(int[] shape, Device device, [CallerMemberName] string op = "") =>
+        new(device.Backend.AllocateUninitialized(Shapes.StorageLength(op, shape)), shape);
 
     /// <summary>The size of each dimension (a copy).</summary>
     public int[] Shape => (int[])dims.Clone();
@@ -43,8 +47,11 @@ public sealed partial class Tensor
     /// <summary>The number of dimensions (PyTorch's <c>dim()</c>).</summary>
     public int Rank => dims.Length;
 
-    /// <summary>The number of elements, <c>Π Shape[k]</c> (PyTorch's <c>numel()</c>).</summary>
-    public int NumEl => Shapes.Count(dims);
+    /// <summary>
+    /// The number of elements, <c>Π Shape[k]</c> (PyTorch's <c>numel()</c>), in 64 bits: a broadcast view
+    /// (<see cref="Expand"/>) may show more elements than one storage holds.
+    /// </summary>
+    public long NumEl => Shapes.Count(dims);
 
     /// <summary>The element type; DeepLearnKit computes in float32.</summary>
     public string DType => "float32";
@@ -79,11 +86,11 @@ public sealed partial class Tensor
     /// <summary>The elements in row-major order, copied to the host.</summary>
     public float[] ToArray()
     {
-        var result = new float[NumEl];
+        var result = new float[Shapes.StorageLength("ToArray", dims)];
         if (result.Length == 0) return result;
         // Download copies a whole storage, so a view that does not span its storage exactly (a slice, even
         // a contiguous one, or a strided view) is first copied into one of its own.
-        Backend.Download(Packed().storage, result);
+        Backend.Download(Packed("ToArray").storage, result);
         return result;
     }
 
@@ -106,10 +113,13 @@ public sealed partial class Tensor
     }
 
     /// <summary>This tensor if it is contiguous, else a contiguous copy (recorded for autograd).</summary>
-    public Tensor Contiguous()
+    public Tensor Contiguous() => Contiguous("Contiguous");
+
+    /// <summary>Contiguous for <paramref name="op"/>, which a copy too large for one storage names.</summary>
+    internal Tensor Contiguous(string op)
     {
         if (IsContiguous) return this;
-        var result = Uninitialized(Shape, Device);
+        var result = Uninitialized(Shape, Device, op);
         Backend.Copy(storage, Layout, result.storage, result.Layout);
         return Autograd.Record(result, "Contiguous", [this], g => [g]);
     }
@@ -121,10 +131,10 @@ public sealed partial class Tensor
     /// This tensor if it owns its contiguous storage, else a packed copy (not recorded): what kernels that read a
     /// whole storage, or [outer, axis, inner] and NCHW blocks from element 0, take.
     /// </summary>
-    internal Tensor Packed()
+    internal Tensor Packed([CallerMemberName] string op = "")
     {
         if (OwnsContiguousStorage) return this;
-        var copy = Uninitialized(Shape, Device);
+        var copy = Uninitialized(Shape, Device, op);
         Backend.Copy(storage, Layout, copy.storage, copy.Layout);
         return copy;
     }

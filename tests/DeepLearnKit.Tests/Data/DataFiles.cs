@@ -60,6 +60,7 @@ internal sealed class LoopbackServer : IDisposable
 {
     private readonly HttpListener listener = new();
     private readonly Dictionary<string, byte[]> files = new();
+    private readonly Dictionary<string, long> declaredLengths = new();
     private readonly Task loop;
     private int requests;
 
@@ -96,6 +97,16 @@ internal sealed class LoopbackServer : IDisposable
         lock (files) files[name] = bytes;
     }
 
+    /// <summary>Answers <paramref name="name"/> with a Content-Length of <paramref name="declaredLength"/>, then closes the connection after <paramref name="bytes"/>.</summary>
+    public void ServeCutOff(string name, byte[] bytes, long declaredLength)
+    {
+        lock (files)
+        {
+            files[name] = bytes;
+            declaredLengths[name] = declaredLength;
+        }
+    }
+
     private async Task Serve()
     {
         while (listener.IsListening)
@@ -106,12 +117,19 @@ internal sealed class LoopbackServer : IDisposable
             Interlocked.Increment(ref requests);
             string name = context.Request.Url!.AbsolutePath[BaseUrl.AbsolutePath.Length..];
             byte[]? body;
-            lock (files) files.TryGetValue(name, out body);
+            long declared;
+            lock (files)
+            {
+                files.TryGetValue(name, out body);
+                declared = declaredLengths.GetValueOrDefault(name, -1);
+            }
             context.Response.StatusCode = body is null ? 404 : 200;
             body ??= "not found"u8.ToArray();
-            context.Response.ContentLength64 = body.Length;
+            context.Response.ContentLength64 = declared >= 0 ? declared : body.Length;
             await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
+            await context.Response.OutputStream.FlushAsync();
+            if (declared >= 0) context.Response.Abort();
+            else context.Response.Close();
         }
     }
 

@@ -62,6 +62,20 @@ public class DownloadTests
         Assert.Empty(cache.Files());
     }
 
+    [Fact]
+    public void A_download_cut_off_midway_names_the_URL_and_leaves_no_file()
+    {
+        using var server = new LoopbackServer();
+        using var cache = new TempFolder();
+        server.ServeCutOff("t10k-images-idx3-ubyte.gz", new byte[500], declaredLength: 100_000);
+
+        var error = Assert.Throws<HttpRequestException>(() =>
+            Download.File(server.BaseUrl, "t10k-images-idx3-ubyte.gz", cache.Path, expectedSha256: null));
+        Assert.Contains(server.BaseUrl + "t10k-images-idx3-ubyte.gz", error.Message);
+        Assert.Contains("100000", error.Message);
+        Assert.Empty(cache.Files());
+    }
+
     private static MnistFamily Family(Uri baseUrl, string cache, string name) => new()
     {
         Name = name,

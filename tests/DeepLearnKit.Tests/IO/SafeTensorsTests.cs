@@ -142,6 +142,27 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
+    public void Data_offsets_of_the_wrong_JSON_type_are_rejected_by_name()
+    {
+        AssertRejected(HandWritten("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\"0\",\"8\"]}}", 1, 2), "data_offsets [\"0\",\"8\"]");
+        AssertRejected(HandWritten("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,null]}}", 1, 2), "tensor 'a' has data_offsets");
+        AssertRejected(HandWritten("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8.5]}}", 1, 2), "tensor 'a' has data_offsets");
+    }
+
+    [Fact]
+    public void A_shape_with_a_zero_size_holds_no_values_however_large_the_other_sizes()
+    {
+        var path = FilePath("zero.safetensors");
+        File.WriteAllBytes(path, HandWritten(
+            "{\"e\":{\"dtype\":\"F32\",\"shape\":[65536,65536,0],\"data_offsets\":[0,0]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 5));
+        var file = SafeTensors.Load(path);
+        Assert.Equal([65536, 65536, 0], file.Tensors["e"].Shape);
+        Assert.Equal(0, file.Tensors["e"].NumEl);
+        Assert.Equal([5f], file.Tensors["a"].ToArray());
+        AssertRejected(HandWritten("{\"a\":{\"dtype\":\"F32\",\"shape\":[65536,65536],\"data_offsets\":[0,0]}}"), "too large");
+    }
+
+    [Fact]
     public void Trailing_bytes_after_the_last_tensor_are_rejected()
     {
         AssertRejected(HandWritten(Good, 1, 2, 3), "4 trailing bytes");

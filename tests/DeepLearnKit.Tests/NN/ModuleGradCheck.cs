@@ -18,7 +18,7 @@ internal static class ModuleGradCheck
         module.ZeroGrad();
         var input = x.Detach();
         var output = module.Call(input);
-        var v = Projection(output.NumEl);
+        var v = Projection((int)output.NumEl);
         (output * Tensor.FromArray(v, output.Shape)).Sum().Backward();
         foreach (var (name, p) in module.NamedParameters())
         {

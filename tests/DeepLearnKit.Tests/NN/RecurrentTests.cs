@@ -329,7 +329,7 @@ public class RecurrentTests
     private static void WeightGradCheck(Module module, Tensor weight, Func<Tensor> f, double eps = 1e-3, double tol = 1e-2)
     {
         var output = f();
-        var v = Values(output.NumEl, 99, 0.5f, 1.5f);
+        var v = Values((int)output.NumEl, 99, 0.5f, 1.5f);
         module.ZeroGrad();
         (output * Tensor.FromArray(v, output.Shape)).Sum().Backward();
         var analytic = weight.Grad!.ToArray();

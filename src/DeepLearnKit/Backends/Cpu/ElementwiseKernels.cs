@@ -18,7 +18,7 @@ internal static class ElementwiseKernels
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, d); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, d); break;
             case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, d); break;
-            case UnaryOp.Tanh: TensorPrimitives.Tanh(x, d); break;
+            case UnaryOp.Tanh: TanhKernel.Tanh(x, d); break;
             case UnaryOp.Relu: TensorPrimitives.Max(x, 0f, d); break;
             case UnaryOp.Pow: TensorPrimitives.Pow(x, p, d); break;
             case UnaryOp.Affine:
