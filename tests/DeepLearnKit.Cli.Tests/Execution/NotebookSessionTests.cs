@@ -71,7 +71,8 @@ public class NotebookSessionTests
     {
         using var folder = new TempFolder();
         var session = new NotebookSession(folder.Path);
-        var run = await session.RunAsync("System.Threading.Thread.Sleep(3000);", TimeSpan.FromMilliseconds(200));
+        // A call that checks no interrupt flag outlives the grace period: the session gives up on it.
+        var run = await session.RunAsync("System.Threading.Thread.Sleep(8000);", TimeSpan.FromMilliseconds(200));
         Assert.Equal(CellStatus.TimedOut, run.Status);
         Assert.Contains("time limit", Assert.IsType<ErrorOutput>(Assert.Single(run.Outputs)).Message);
         Assert.False(session.CanRun);
@@ -79,14 +80,43 @@ public class NotebookSessionTests
     }
 
     [Fact]
-    public async Task Cancelling_stops_the_running_cell()
+    public async Task Cancelling_a_cell_that_does_not_stop_ends_the_session()
     {
         using var folder = new TempFolder();
         var session = new NotebookSession(folder.Path);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-        var run = await session.RunAsync("System.Threading.Thread.Sleep(3000);", cancellationToken: cancel.Token);
+        var run = await session.RunAsync("System.Threading.Thread.Sleep(8000);", cancellationToken: cancel.Token);
         Assert.Equal(CellStatus.Cancelled, run.Status);
         Assert.False(session.CanRun);
+    }
+
+    [Theory]
+    [InlineData("while (true) { spins++; }")]
+    [InlineData("for (;;) spins++;")]
+    [InlineData("do { spins++; } while (spins > 0);")]
+    [InlineData("foreach (var i in Enumerable.Repeat(1, int.MaxValue)) { foreach (var j in Enumerable.Range(0, 10)) spins += j; }")]
+    public async Task An_interrupted_loop_stops_and_the_session_keeps_its_state(string loop)
+    {
+        using var folder = new TempFolder();
+        var session = new NotebookSession(folder.Path);
+        await session.RunAsync("long spins = 0;");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var run = await session.RunAsync(loop, cancellationToken: cancel.Token);
+        Assert.Equal(CellStatus.Cancelled, run.Status);
+        Assert.Contains("interrupted", Assert.IsType<ErrorOutput>(Assert.Single(run.Outputs)).Message);
+        Assert.True(session.CanRun);
+        Assert.Equal("True", Plain(Assert.Single((await session.RunAsync("spins > 0")).Outputs)));
+    }
+
+    [Fact]
+    public void Instrumenting_keeps_line_numbers_and_leaves_code_that_does_not_parse_alone()
+    {
+        string code = "var n = 0;\nwhile (n < 3)\n    n++;\nfor (int i = 0; i < 2; i++) { n += i; }\nn";
+        string instrumented = Interruption.Instrument(code);
+        Assert.Equal(code.Split('\n').Length, instrumented.Split('\n').Length);
+        Assert.Equal(2, instrumented.Split(Interruption.CheckStatement).Length - 1);
+        Assert.Equal("while (", instrumented.Split('\n')[1][..7]);
+        Assert.Equal("var x = ;", Interruption.Instrument("var x = ;"));
     }
 
     [Fact]
