@@ -109,7 +109,7 @@ public sealed class SurfaceTests : IDisposable
         KernelExtension.Load(x => globals.display(x));
         var model = new Linear(2, 1);
         var data = new TensorDataset(Tensor.Randn(8, 2), Tensor.Randn(8, 1));
-        var history = model.Fit(new DataLoader(data, 4), Loss.Mse, new SGD(model.Parameters(), 0.1), epochs: 2);
+        var history = model.Fit(new DataLoader(data, 4), Loss.MSE, new SGD(model.Parameters(), 0.1), epochs: 2);
         var shown = Assert.Single(globals.Displays);
         Assert.Same(history, shown.Values[0]);
         Assert.True(shown.Values.Count >= 3, $"expected the epoch ends and the end of training to redraw, got {shown.Values.Count - 1} updates");

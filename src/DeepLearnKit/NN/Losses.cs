@@ -23,9 +23,9 @@ public enum Reduction
 public static class Loss
 {
     /// <summary>Mean squared error: <c>ℓᵢ = (ŷᵢ − yᵢ)²</c>; prediction and target have the same shape.</summary>
-    public static Tensor Mse(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor MSE(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        SameShape("Mse", prediction, target);
+        SameShape("MSE", prediction, target);
         return Reduce((prediction - target).Square(), reduction);
     }
 
@@ -49,11 +49,11 @@ public static class Loss
 
     /// <summary>
     /// Negative log-likelihood of log-probabilities (e.g. a LogSoftmax output): <c>ℓₙ = −log pₙ,yₙ</c>, shapes as
-    /// <see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/>. <c>CrossEntropy(x, y) = Nll(x.LogSoftmax(1), y)</c>.
+    /// <see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/>. <c>CrossEntropy(x, y) = NLL(x.LogSoftmax(1), y)</c>.
     /// </summary>
-    public static Tensor Nll(Tensor logProbs, Tensor targets, Reduction reduction = Reduction.Mean)
+    public static Tensor NLL(Tensor logProbs, Tensor targets, Reduction reduction = Reduction.Mean)
     {
-        CheckClassTargets("Nll", logProbs, targets);
+        CheckClassTargets("NLL", logProbs, targets);
         return Reduce(-PickClass(logProbs, targets), reduction);
     }
 
@@ -112,14 +112,14 @@ public static class Loss
 
     // Two-argument forms with the mean reduction, so a loss can be passed as it is: model.Fit(data, Loss.CrossEntropy, …).
 
-    /// <summary><see cref="Mse(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
-    public static Tensor Mse(Tensor prediction, Tensor target) => Mse(prediction, target, Reduction.Mean);
+    /// <summary><see cref="MSE(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
+    public static Tensor MSE(Tensor prediction, Tensor target) => MSE(prediction, target, Reduction.Mean);
 
     /// <summary><see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/> averaged over the batch, without label smoothing.</summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor targets) => CrossEntropy(logits, targets, Reduction.Mean);
 
-    /// <summary><see cref="Nll(Tensor, Tensor, Reduction)"/> averaged over the batch.</summary>
-    public static Tensor Nll(Tensor logProbs, Tensor targets) => Nll(logProbs, targets, Reduction.Mean);
+    /// <summary><see cref="NLL(Tensor, Tensor, Reduction)"/> averaged over the batch.</summary>
+    public static Tensor NLL(Tensor logProbs, Tensor targets) => NLL(logProbs, targets, Reduction.Mean);
 
     /// <summary><see cref="BinaryCrossEntropy(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets) => BinaryCrossEntropy(probabilities, targets, Reduction.Mean);

@@ -63,25 +63,25 @@ public class LossTests
     }
 
     [Fact]
-    public void Nll_of_log_softmax_is_cross_entropy()
+    public void NLL_of_log_softmax_is_cross_entropy()
     {
         var logits = Random(3, 4, 3);
         var targets = Tensor.FromArray(Targets4);
-        Close(Loss.CrossEntropy(logits, targets).ToArray(), Loss.Nll(logits.LogSoftmax(1), targets).ToArray());
+        Close(Loss.CrossEntropy(logits, targets).ToArray(), Loss.NLL(logits.LogSoftmax(1), targets).ToArray());
         var logProbs = logits.LogSoftmax(1).ToArray();
         double byHand = -Enumerable.Range(0, 4).Average(n => logProbs[n * 3 + (int)Targets4[n]]);
-        Assert.Equal(byHand, Loss.Nll(logits.LogSoftmax(1), targets).Item(), 5);
+        Assert.Equal(byHand, Loss.NLL(logits.LogSoftmax(1), targets).Item(), 5);
     }
 
     [Fact]
-    public void Mse_is_the_mean_of_squared_differences()
+    public void MSE_is_the_mean_of_squared_differences()
     {
         var p = Random(4, 2, 3);
         var y = Random(5, 2, 3);
         double byHand = p.ToArray().Zip(y.ToArray(), (a, b) => (double)(a - b) * (a - b)).Average();
-        Assert.Equal(byHand, Loss.Mse(p, y).Item(), 6);
-        Assert.Equal(byHand * 6, Loss.Mse(p, y, Reduction.Sum).Item(), 5);
-        Assert.Equal([2, 3], Loss.Mse(p, y, Reduction.None).Shape);
+        Assert.Equal(byHand, Loss.MSE(p, y).Item(), 6);
+        Assert.Equal(byHand * 6, Loss.MSE(p, y, Reduction.Sum).Item(), 5);
+        Assert.Equal([2, 3], Loss.MSE(p, y, Reduction.None).Shape);
     }
 
     [Fact]
@@ -162,8 +162,8 @@ public class LossTests
     [Fact]
     public void Shape_mismatches_name_the_loss_and_both_shapes()
     {
-        var error = Assert.Throws<ArgumentException>(() => Loss.Mse(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
-        Assert.Contains("Mse", error.Message);
+        var error = Assert.Throws<ArgumentException>(() => Loss.MSE(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
+        Assert.Contains("MSE", error.Message);
         Assert.Contains("[2, 3]", error.Message);
         Assert.Contains("[3, 2]", error.Message);
         error = Assert.Throws<ArgumentException>(() => Loss.CrossEntropy(Tensor.Zeros(4, 3), Tensor.Zeros(5)));
@@ -183,18 +183,18 @@ public class LossTests
         var targets = Tensor.FromArray([0f, bad]);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Loss.CrossEntropy(Tensor.Zeros(2, 3), targets));
         Assert.Contains($"CrossEntropy: target {bad} is not a class index in [0, 2]", error.Message);
-        Assert.Contains("Nll", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.Nll(Tensor.Zeros(2, 3), targets)).Message);
+        Assert.Contains("NLL", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.NLL(Tensor.Zeros(2, 3), targets)).Message);
     }
 
     public static TheoryData<string> GradCheckedLosses => new(LossesOfPredictions.Keys);
 
     private static readonly Dictionary<string, Func<Tensor, Tensor>> LossesOfPredictions = new()
     {
-        ["Mse"] = p => Loss.Mse(p, Random(11, 4, 3)),
+        ["MSE"] = p => Loss.MSE(p, Random(11, 4, 3)),
         ["CrossEntropy"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4)),
         ["CrossEntropy smoothed"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4), Reduction.Sum, labelSmoothing: 0.2),
         ["CrossEntropy [N, C, L]"] = x => Loss.CrossEntropy(x.Reshape(2, 3, 2), Tensor.FromArray([0f, 2f, 1f, 1f], 2, 2), Reduction.None),
-        ["Nll"] = x => Loss.Nll(x.LogSoftmax(1), Tensor.FromArray(Targets4), Reduction.Sum),
+        ["NLL"] = x => Loss.NLL(x.LogSoftmax(1), Tensor.FromArray(Targets4), Reduction.Sum),
         ["BinaryCrossEntropy"] = p => Loss.BinaryCrossEntropy(p.Sigmoid(), Between(12, 0, 1, 4, 3)),
         ["BinaryCrossEntropyWithLogits"] = x => Loss.BinaryCrossEntropyWithLogits(x, Between(13, 0, 1, 4, 3), Reduction.None),
         ["Hinge"] = s => Loss.Hinge(s, Tensor.FromArray([1f, -1f, -1f, 1f, 1f, -1f, 1f, 1f, -1f, -1f, 1f, -1f], 4, 3)),

@@ -6,8 +6,8 @@ namespace DeepLearnKit.Tests.Optim;
 public class LRSchedulerTests
 {
     private static SGD TwoGroups() => new(
-        [new ParamGroup([Tensor.Ones(1).RequireGrad()], new SgdOptions(0.1)), new ParamGroup([Tensor.Ones(1).RequireGrad()])],
-        new SgdOptions(0.02));
+        [new ParamGroup([Tensor.Ones(1).RequireGrad()], new SGDOptions(0.1)), new ParamGroup([Tensor.Ones(1).RequireGrad()])],
+        new SGDOptions(0.02));
 
     /// <summary>Steps <paramref name="scheduler"/> and checks every group's rate against <paramref name="expected"/>(η₀, t) at t = 0…steps.</summary>
     private static void Follows(LRScheduler scheduler, int steps, Func<double, int, double> expected)

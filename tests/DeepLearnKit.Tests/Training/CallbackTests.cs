@@ -157,7 +157,7 @@ public class CallbackTests
         var batch = new Batch(Tensor.FromArray([1, 2, -1, 0.5f, 0.25f, -2, 3, 1], 4, 2), Tensor.FromArray([1, -2, 0.5f, 4], 4, 1));
         var recorder = new GradientFlowRecorder();
         var weights = new WeightsAtBackward();
-        model.Fit([batch], Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs: 1, callbacks: [recorder, weights]);
+        model.Fit([batch], MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs: 1, callbacks: [recorder, weights]);
 
         Assert.Equal([0.5f, -0.5f], weights.Weight!); // OnAfterBackward ran before the step
         var step = Assert.Single(recorder.Steps);
@@ -178,7 +178,7 @@ public class CallbackTests
     {
         var model = FixedLinear(2, 1);
         var recorder = new GradientFlowRecorder(every: 3);
-        model.Fit(Regression(), Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [recorder]);
+        model.Fit(Regression(), MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [recorder]);
         Assert.Equal([0, 3, 6], recorder.Steps.Select(s => s.GlobalStep));
         Assert.Equal([0, 0, 1], recorder.Steps.Select(s => s.Epoch));
     }
@@ -189,7 +189,7 @@ public class CallbackTests
         var model = FixedLinear(2, 1);
         int perEpoch = 0, perBatch = 0;
         var sgd = new SGD(model.Parameters(), learningRate: 0.1);
-        var history = model.Fit(Regression(), Mse, sgd, epochs: 3, callbacks:
+        var history = model.Fit(Regression(), MSE, sgd, epochs: 3, callbacks:
         [
             new LRSchedulerCallback(() => perEpoch++),
             new LRSchedulerCallback(() => { perBatch++; sgd.ParamGroups[0].LearningRate *= 0.5; }, StepInterval.Batch),
@@ -216,7 +216,7 @@ public class CallbackTests
         int epochs = 0, ends = 0;
         progress.EpochEnded += (_, _) => epochs++;
         progress.TrainEnded += _ => ends++;
-        var history = model.Fit(Regression(), Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [progress]);
+        var history = model.Fit(Regression(), MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [progress]);
 
         Assert.Equal(8, sink.Items.Count);
         Assert.Equal(history.StepLoss, sink.Items.Select(s => s.Loss));
