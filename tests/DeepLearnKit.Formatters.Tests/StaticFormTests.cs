@@ -111,7 +111,7 @@ public sealed partial class StaticFormTests : IDisposable
         [
             Tensor.Randn(2, 2), Tensor.Randn(20, 20), model, model.Summary(1, 2), ComputationGraph.Of(loss), GradientFlowStep.Measure(model), recorder,
             ConfusionMatrix.Of(Tensor.FromArray([0f, 1]), Tensor.FromArray([0f, 1])), Metrics.RocCurve([0.9f, 0.1f], [1f, 0]),
-            Trajectories.On((u, v) => u * u + v * v, -1, 1, -1, 1, 10), new Images.ImageGrid(Tensor.Rand(2, 1, 4, 4)),
+            Trajectories.On((u, v) => u * u + v * v, -1, 1, -1, 1, 10), new ImageGrid(Tensor.Rand(2, 1, 4, 4)),
         ];
         foreach (var picture in pictures)
         {

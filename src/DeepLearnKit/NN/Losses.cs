@@ -1,6 +1,6 @@
 // The losses of the regression and classification chapters, each written as a composition of tensor ops
-// (so autograd derives its gradient): MSE, cross-entropy from log-softmax + gather, NLL, binary
-// cross-entropy on probabilities and on logits, and the hinge losses.
+// (so autograd derives its gradient): MSE, L1, smooth L1 and Huber, cross-entropy from log-softmax + gather, NLL,
+// binary cross-entropy on probabilities and on logits, and the hinge losses.
 namespace DeepLearnKit.NN;
 
 /// <summary>How a loss combines the per-element losses ℓᵢ (PyTorch's <c>reduction</c>).</summary>
@@ -27,6 +27,52 @@ public static class Loss
     {
         SameShape("MSE", prediction, target);
         return Reduce((prediction - target).Square(), reduction);
+    }
+
+    /// <summary>
+    /// Mean absolute error (PyTorch's L1Loss): <c>ℓᵢ = |ŷᵢ − yᵢ|</c>; prediction and target have the same shape.
+    /// <c>∂ℓᵢ/∂ŷᵢ = sign(ŷᵢ − yᵢ)</c>, 0 where they are equal (as PyTorch).
+    /// </summary>
+    public static Tensor L1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("L1", prediction, target);
+        return Reduce((prediction - target).Abs(), reduction);
+    }
+
+    /// <summary>
+    /// Smooth L1 (PyTorch's SmoothL1Loss): with dᵢ = ŷᵢ − yᵢ, <c>ℓᵢ = 0.5·dᵢ²/β if |dᵢ| &lt; β, else |dᵢ| − 0.5·β</c>:
+    /// quadratic near 0, linear (slope 1) beyond β, so an outlier pulls with a bounded gradient
+    /// <c>∂ℓᵢ/∂ŷᵢ = dᵢ/β if |dᵢ| &lt; β, else sign(dᵢ)</c>. β = 0 is <see cref="L1(Tensor, Tensor, Reduction)"/>.
+    /// </summary>
+    public static Tensor SmoothL1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1)
+    {
+        if (!(beta >= 0)) throw new ArgumentOutOfRangeException(nameof(beta), $"SmoothL1: beta must be ≥ 0, got {beta}.");
+        SameShape("SmoothL1", prediction, target);
+        if (beta == 0) return L1(prediction, target, reduction);
+        return Reduce(HuberTerms(prediction - target, (float)beta, quadraticScale: 0.5f / (float)beta, linearSlope: 1), reduction);
+    }
+
+    /// <summary>
+    /// Huber loss (PyTorch's HuberLoss): with dᵢ = ŷᵢ − yᵢ, <c>ℓᵢ = 0.5·dᵢ² if |dᵢ| &lt; δ, else δ·(|dᵢ| − 0.5·δ)</c>;
+    /// <c>∂ℓᵢ/∂ŷᵢ = dᵢ if |dᵢ| &lt; δ, else δ·sign(dᵢ)</c>. Huber with δ is δ times <see cref="SmoothL1(Tensor, Tensor, Reduction, double)"/> with β = δ.
+    /// </summary>
+    public static Tensor Huber(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1)
+    {
+        if (!(delta > 0)) throw new ArgumentOutOfRangeException(nameof(delta), $"Huber: delta must be > 0, got {delta}.");
+        SameShape("Huber", prediction, target);
+        return Reduce(HuberTerms(prediction - target, (float)delta, quadraticScale: 0.5f, linearSlope: (float)delta), reduction);
+    }
+
+    /// <summary>
+    /// <c>a·d² if |d| &lt; t, else s·(|d| − t/2)</c>: the quadratic-then-linear shape shared by smooth L1 (a = 1/2t, s = 1) and
+    /// Huber (a = 1/2, s = t). Where picks one branch per element, so each element's gradient is that branch's.
+    /// </summary>
+    private static Tensor HuberTerms(Tensor d, float t, float quadraticScale, float linearSlope)
+    {
+        var magnitude = d.Abs();
+        var quadratic = quadraticScale * d.Square();
+        var linear = linearSlope * (magnitude - 0.5f * t);
+        return Tensor.Where(magnitude < t, quadratic, linear);
     }
 
     /// <summary>
@@ -114,6 +160,15 @@ public static class Loss
 
     /// <summary><see cref="MSE(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
     public static Tensor MSE(Tensor prediction, Tensor target) => MSE(prediction, target, Reduction.Mean);
+
+    /// <summary><see cref="L1(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
+    public static Tensor L1(Tensor prediction, Tensor target) => L1(prediction, target, Reduction.Mean);
+
+    /// <summary><see cref="SmoothL1(Tensor, Tensor, Reduction, double)"/> with β = 1, averaged over elements.</summary>
+    public static Tensor SmoothL1(Tensor prediction, Tensor target) => SmoothL1(prediction, target, Reduction.Mean);
+
+    /// <summary><see cref="Huber(Tensor, Tensor, Reduction, double)"/> with δ = 1, averaged over elements.</summary>
+    public static Tensor Huber(Tensor prediction, Tensor target) => Huber(prediction, target, Reduction.Mean);
 
     /// <summary><see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/> averaged over the batch, without label smoothing.</summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor targets) => CrossEntropy(logits, targets, Reduction.Mean);

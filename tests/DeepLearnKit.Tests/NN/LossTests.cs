@@ -159,6 +159,57 @@ public class LossTests
         Assert.Equal(byHand / 4, Loss.MultiClassHinge(scores, Tensor.FromArray(Targets4)).Item(), 5);
     }
 
+    /// <summary>Smooth L1 with β and Huber with δ per element, written out as PyTorch's docs write them, in doubles.</summary>
+    private static double SmoothL1ByHand(double d, double beta) => Math.Abs(d) < beta ? 0.5 * d * d / beta : Math.Abs(d) - 0.5 * beta;
+
+    private static double HuberByHand(double d, double delta) => Math.Abs(d) < delta ? 0.5 * d * d : delta * (Math.Abs(d) - 0.5 * delta);
+
+    [Fact]
+    public void L1_smooth_L1_and_Huber_match_their_formulas_on_both_sides_of_the_kink()
+    {
+        // Differences from −2.2 to 2.2: inside and outside β = δ = 1 and β = 0.5.
+        var prediction = Tensor.FromArray([-2.2f, -0.9f, -0.3f, 0, 0.4f, 0.75f, 1.3f, 2.2f], 2, 4);
+        var target = Tensor.FromArray([0, 0, 0.1f, 0, 0, 0.25f, 0, 0.5f], 2, 4);
+        var p = prediction.ToArray();
+        var y = target.ToArray();
+        var d = p.Select((v, i) => (double)v - y[i]).ToArray();
+
+        Close([2, 4], d.Select(v => (float)Math.Abs(v)).ToArray(), Loss.L1(prediction, target, Reduction.None));
+        Assert.Equal(d.Average(Math.Abs), Loss.L1(prediction, target).Item(), 5);
+        Assert.Equal(d.Sum(Math.Abs), Loss.L1(prediction, target, Reduction.Sum).Item(), 5);
+        foreach (double beta in new[] { 1.0, 0.5 })
+        {
+            Close([2, 4], d.Select(v => (float)SmoothL1ByHand(v, beta)).ToArray(), Loss.SmoothL1(prediction, target, Reduction.None, beta));
+            Close([2, 4], d.Select(v => (float)HuberByHand(v, beta)).ToArray(), Loss.Huber(prediction, target, Reduction.None, beta));
+        }
+        Assert.Equal(d.Average(v => SmoothL1ByHand(v, 1)), Loss.SmoothL1(prediction, target).Item(), 5);
+        Assert.Equal(d.Average(v => HuberByHand(v, 1)), Loss.Huber(prediction, target).Item(), 5);
+        // β = 0 is L1; Huber(δ) = δ·SmoothL1(β = δ).
+        Close(Loss.L1(prediction, target, Reduction.None).ToArray(), Loss.SmoothL1(prediction, target, Reduction.None, beta: 0).ToArray());
+        Close((0.5f * Loss.SmoothL1(prediction, target, Reduction.None, 0.5)).ToArray(), Loss.Huber(prediction, target, Reduction.None, 0.5).ToArray());
+    }
+
+    [Fact]
+    public void L1_smooth_L1_and_Huber_gradients_are_the_bounded_slopes_of_their_formulas()
+    {
+        // ∂/∂ŷ: L1 sign(d) (0 at d = 0, as PyTorch); smooth L1 d/β inside, sign(d) outside; Huber d inside, δ·sign(d) outside.
+        float[] d = [-3, -0.5f, 0, 0.25f, 2];
+        float[] Grad(Func<Tensor, Tensor> loss)
+        {
+            var x = Tensor.FromArray(d).RequireGrad();
+            loss(x).Backward();
+            return x.Grad!.ToArray();
+        }
+        var zero = Tensor.Zeros(5);
+        Close([-1, -1, 0, 1, 1], Grad(x => Loss.L1(x, zero, Reduction.Sum)));
+        Close([-1, -0.5f, 0, 0.25f, 1], Grad(x => Loss.SmoothL1(x, zero, Reduction.Sum)));
+        Close([-1, -1, 0, 0.5f, 1], Grad(x => Loss.SmoothL1(x, zero, Reduction.Sum, beta: 0.5)));
+        Close([-2, -0.5f, 0, 0.25f, 2], Grad(x => Loss.Huber(x, zero, Reduction.Sum, delta: 2)));
+        Assert.Contains("SmoothL1: beta", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.SmoothL1(zero, zero, Reduction.Mean, -1)).Message);
+        Assert.Contains("Huber: delta", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.Huber(zero, zero, Reduction.Mean, 0)).Message);
+        Assert.Contains("L1", Assert.Throws<ArgumentException>(() => Loss.L1(Tensor.Zeros(2), Tensor.Zeros(3))).Message);
+    }
+
     [Fact]
     public void Shape_mismatches_name_the_loss_and_both_shapes()
     {
@@ -191,6 +242,10 @@ public class LossTests
     private static readonly Dictionary<string, Func<Tensor, Tensor>> LossesOfPredictions = new()
     {
         ["MSE"] = p => Loss.MSE(p, Random(11, 4, 3)),
+        ["L1"] = p => Loss.L1(p, Random(14, 4, 3), Reduction.Sum),
+        ["SmoothL1"] = p => Loss.SmoothL1(p, Random(15, 4, 3), Reduction.None),
+        ["SmoothL1 β = 0.7"] = p => Loss.SmoothL1(p, Random(16, 4, 3), Reduction.Sum, beta: 0.7),
+        ["Huber δ = 0.8"] = p => Loss.Huber(p, Random(17, 4, 3), Reduction.None, delta: 0.8),
         ["CrossEntropy"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4)),
         ["CrossEntropy smoothed"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4), Reduction.Sum, labelSmoothing: 0.2),
         ["CrossEntropy [N, C, L]"] = x => Loss.CrossEntropy(x.Reshape(2, 3, 2), Tensor.FromArray([0f, 2f, 1f, 1f], 2, 2), Reduction.None),

@@ -200,6 +200,22 @@ public class CallbackTests
         Assert.Equal(Enumerable.Range(0, 12).Select(i => 0.1 * Math.Pow(0.5, i)), history.StepLearningRate, (a, b) => Math.Abs(a - b) < 1e-15);
     }
 
+    [Fact]
+    public void A_plateau_schedule_is_stepped_with_the_monitored_value_of_each_epoch()
+    {
+        var context = Context();
+        var plateau = new ReduceLROnPlateau(context.Optimizer, factor: 0.5, patience: 1);
+        var callback = new LRSchedulerCallback(plateau, monitor: "loss");
+        double[] losses = [1.0, 0.5, 0.5, 0.5, 0.4];
+        foreach (var (loss, e) in losses.Select((l, e) => (l, e))) callback.OnEpochEnd(context, Epoch(e, loss));
+        // 1.0 and 0.5 improve; two epochs of 0.5 exceed patience 1 → 0.01·0.5; 0.4 improves.
+        Assert.Equal(0.005, context.Optimizer.ParamGroups[0].LearningRate, 12);
+        Assert.Equal((5, 0.4), (plateau.LastEpoch, plateau.Best));
+        var error = Assert.Throws<InvalidOperationException>(() => new LRSchedulerCallback(plateau).OnEpochEnd(context, Epoch(5, 0.3)));
+        Assert.Contains("'val_loss'", error.Message);
+        Assert.Contains("pass validation data to Fit", error.Message);
+    }
+
     private sealed class Collect<T> : IProgress<T>
     {
         public List<T> Items { get; } = [];
