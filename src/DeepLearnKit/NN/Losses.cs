@@ -107,10 +107,11 @@ public static class Loss
     /// Binary cross-entropy of probabilities p ∈ [0, 1]: <c>ℓᵢ = −(yᵢ·log pᵢ + (1 − yᵢ)·log(1 − pᵢ))</c>, each log
     /// clamped at −100 as PyTorch does (so p = 0 or 1 gives a finite loss; there its gradient is 0).
     /// Prefer <see cref="BinaryCrossEntropyWithLogits(Tensor, Tensor, Reduction)"/> after a sigmoid: it is stable.
+    /// Targets have the probabilities' shape, or one dim fewer when the last dim is 1 (see <see cref="BinaryTargets"/>).
     /// </summary>
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets, Reduction reduction = Reduction.Mean)
     {
-        SameShape("BinaryCrossEntropy", probabilities, targets);
+        targets = BinaryTargets("BinaryCrossEntropy", probabilities, targets);
         foreach (float p in probabilities.ToArray())
             if (!(p >= 0 && p <= 1))
                 throw new ArgumentOutOfRangeException(nameof(probabilities), $"BinaryCrossEntropy: probabilities must lie in [0, 1], got {p}.");
@@ -121,10 +122,11 @@ public static class Loss
     /// <summary>
     /// Binary cross-entropy of logits x (the sigmoid is inside): <c>ℓᵢ = −(yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ)))</c>,
     /// computed as <c>max(xᵢ, 0) − xᵢ·yᵢ + log(1 + e^−|xᵢ|)</c>, which never overflows. ∂ℓ/∂x = σ(x) − y.
+    /// Targets have the logits' shape, or one dim fewer when the last dim is 1 (see <see cref="BinaryTargets"/>).
     /// </summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean)
     {
-        SameShape("BinaryCrossEntropyWithLogits", logits, targets);
+        targets = BinaryTargets("BinaryCrossEntropyWithLogits", logits, targets);
         var zero = Tensor.Scalar(0).To(logits.Device);
         var loss = Tensor.Maximum(logits, zero) - logits * targets + ((-logits.Abs()).Exp() + 1f).Log();
         return Reduce(loss, reduction);
@@ -190,6 +192,20 @@ public static class Loss
         Reduction.None => loss,
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), $"Loss: unknown reduction {reduction}."),
     };
+
+    /// <summary>
+    /// The rule for binary targets (Keras'): targets of <paramref name="predictions"/>' shape are used as they are; targets
+    /// [d…] for predictions [d…, 1] (one sigmoid output per example, targets [N] for outputs [N, 1]) are read as
+    /// <c>targets.Unsqueeze(-1)</c>, so the loss has the predictions' shape; any other shape is an error naming both.
+    /// </summary>
+    public static Tensor BinaryTargets(string op, Tensor predictions, Tensor targets)
+    {
+        if (Shapes.Equal(predictions.Shape, targets.Shape)) return targets;
+        if (predictions.Rank == targets.Rank + 1 && predictions.Size(-1) == 1 && Shapes.Equal(predictions.Shape[..^1], targets.Shape))
+            return targets.Unsqueeze(-1);
+        throw new ArgumentException($"{op}: the input has shape {Shapes.Format(predictions.Shape)} but the target has shape {Shapes.Format(targets.Shape)}; " +
+            "they must be equal, or the target may drop a last dim of size 1 ([N] for [N, 1]).");
+    }
 
     /// <summary>xₙ,yₙ,… from x [N, C, d…] and y [N, d…]: one gather along the class dim.</summary>
     private static Tensor PickClass(Tensor x, Tensor targets) => x.Gather(1, targets.Unsqueeze(1)).Squeeze(1);
