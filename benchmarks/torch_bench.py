@@ -194,7 +194,7 @@ def classifier_epoch(make_model, batch):
 
 
 def mlp():
-    """The zoo's Mlp(784, [256, 128], 10): Flatten, Linear, ReLU, Linear, ReLU, Linear (PyTorch's default init)."""
+    """The zoo's MLP(784, [256, 128], 10): Flatten, Linear, ReLU, Linear, ReLU, Linear (PyTorch's default init)."""
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
                          nn.Linear(128, 10))
 
@@ -267,7 +267,7 @@ def lstm(n):
 
 
 def dcgan_init(model):
-    """Models/Dcgan.cs's DcganInit: conv weights N(0, 0.02), batch-norm weight N(1, 0.02) and bias 0."""
+    """Models/DCGAN.cs's DCGANInit: conv weights N(0, 0.02), batch-norm weight N(1, 0.02) and bias 0."""
     with torch.no_grad():
         for m in model.modules():
             if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
@@ -279,7 +279,7 @@ def dcgan_init(model):
 
 
 def dcgan_generator(nz=100, f=64):
-    """The zoo's DcganGenerator(nz, F): ConvT 7x7 -> 2F@7x7, BN, ReLU, ConvT 4/2/1 -> F@14x14, BN, ReLU,
+    """The zoo's DCGANGenerator(nz, F): ConvT 7x7 -> 2F@7x7, BN, ReLU, ConvT 4/2/1 -> F@14x14, BN, ReLU,
     ConvT 4/2/1 -> 1@28x28, tanh."""
     return dcgan_init(nn.Sequential(
         nn.ConvTranspose2d(nz, 2 * f, 7, bias=False), nn.BatchNorm2d(2 * f), nn.ReLU(),
@@ -288,7 +288,7 @@ def dcgan_generator(nz=100, f=64):
 
 
 def dcgan_discriminator(f=64):
-    """The zoo's DcganDiscriminator(F): conv 4/2/1 -> F@14x14, LeakyReLU 0.2, conv 4/2/1 -> 2F@7x7, BN,
+    """The zoo's DCGANDiscriminator(F): conv 4/2/1 -> F@14x14, LeakyReLU 0.2, conv 4/2/1 -> 2F@7x7, BN,
     LeakyReLU 0.2, conv 7x7 -> one logit per image."""
     return dcgan_init(nn.Sequential(
         nn.Conv2d(1, f, 4, 2, 1), nn.LeakyReLU(0.2),

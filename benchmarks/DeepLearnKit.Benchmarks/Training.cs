@@ -79,7 +79,7 @@ internal static class TrainingWorkloads
     }
 
     /// <summary><c>mlp-epoch</c>: MLP 784-256-128-10 (ReLU), batch 256.</summary>
-    public static Prepared MlpEpoch() => ClassifierEpoch(() => new Mlp(784, [256, 128], 10), batch: 256);
+    public static Prepared MLPEpoch() => ClassifierEpoch(() => new MLP(784, [256, 128], 10), batch: 256);
 
     /// <summary><c>lenet-epoch</c>: LeNet-5 (conv 6@5×5 pad 2, ReLU, max-pool 2, conv 16@5×5, ReLU, max-pool 2, 120, 84, 10), batch 64.</summary>
     public static Prepared LeNetEpoch() => ClassifierEpoch(() => new LeNet5(10), batch: 64);
@@ -91,7 +91,7 @@ internal static class TrainingWorkloads
     /// on both sides), zero initial state, Adam lr 2e-3. Result: the loss (mean of the last 10 steps), in nats per
     /// character (ln 27 = 3.30 at chance).
     /// </summary>
-    public static Prepared Lstm(int n)
+    public static Prepared LSTM(int n)
     {
         const int Batch = 32, Length = 35;
         var corpus = CharCorpus.FromFile();
@@ -131,7 +131,7 @@ internal static class TrainingWorkloads
     /// (0.5, 0.999) for each net; each step updates D on a real and a fake batch, then G (non-saturating loss), as
     /// PyTorch's DCGAN example. Result: D's loss (mean of the last 10 steps); detail adds G's.
     /// </summary>
-    public static Prepared Dcgan(int n)
+    public static Prepared DCGAN(int n)
     {
         const int Batch = 64, Nz = 100;
         int steps = Shrink(n);
@@ -146,8 +146,8 @@ internal static class TrainingWorkloads
         void Run()
         {
             Rng.Seed(0);
-            var g = new DcganGenerator(latentDim: Nz, features: 64);
-            var d = new DcganDiscriminator(features: 64);
+            var g = new DCGANGenerator(latentDim: Nz, features: 64);
+            var d = new DCGANDiscriminator(features: 64);
             g.Train();
             d.Train();
             var optG = new Adam(g.Parameters(), learningRate: 2e-4, betas: (0.5, 0.999));

@@ -27,10 +27,10 @@ internal static class Workloads
         ["add-nograd"] = _ => TinyAdds(requiresGrad: false),
         ["add-autograd"] = _ => TinyAdds(requiresGrad: true),
         // Training (Training.cs): one call trains a fresh model; "lstm-N" / "dcgan-N" take N steps.
-        ["mlp-epoch"] = _ => TrainingWorkloads.MlpEpoch(),
+        ["mlp-epoch"] = _ => TrainingWorkloads.MLPEpoch(),
         ["lenet-epoch"] = _ => TrainingWorkloads.LeNetEpoch(),
-        ["lstm"] = TrainingWorkloads.Lstm,
-        ["dcgan"] = TrainingWorkloads.Dcgan,
+        ["lstm"] = TrainingWorkloads.LSTM,
+        ["dcgan"] = TrainingWorkloads.DCGAN,
     };
 
     public static IEnumerable<string> Names => Families.Keys.Select(k => k is "sgemm" or "gemm-raw" or "lstm" or "dcgan" ? k + "-N" : k);

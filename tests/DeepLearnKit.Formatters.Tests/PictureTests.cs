@@ -163,7 +163,7 @@ public sealed class PictureTests : IDisposable
         var recorder = new GradientFlowRecorder();
         var data = new TensorDataset(Tensor.Randn(16, 3), Tensor.Randn(16, 1));
         var optimizer = new SGD(model.Parameters(), 0.1);
-        model.Fit(new DataLoader(data, 8), Loss.Mse, optimizer, epochs: 2, callbacks: [recorder], live: false);
+        model.Fit(new DataLoader(data, 8), Loss.MSE, optimizer, epochs: 2, callbacks: [recorder], live: false);
         var lines = SingleFigure(HtmlOf(recorder));
         Assert.Equal(4, lines.GetProperty("data").GetArrayLength());
         Assert.Equal(recorder.Series("2.weight", s => s.Norm).ToArray(), Numbers(lines.GetProperty("data")[2].GetProperty("y")));

@@ -106,12 +106,12 @@ public sealed partial class StaticFormTests : IDisposable
         loss.Backward();
         var recorder = new GradientFlowRecorder();
         var x = Tensor.Randn(8, 2);
-        model.Fit(new Data.DataLoader(new Data.TensorDataset(x, x.Sum(1, keepDim: true)), 4), Loss.Mse, new SGD(model.Parameters(), 0.01), epochs: 1, callbacks: [recorder], live: false);
+        model.Fit(new Data.DataLoader(new Data.TensorDataset(x, x.Sum(1, keepDim: true)), 4), Loss.MSE, new SGD(model.Parameters(), 0.01), epochs: 1, callbacks: [recorder], live: false);
         object[] pictures =
         [
             Tensor.Randn(2, 2), Tensor.Randn(20, 20), model, model.Summary(1, 2), ComputationGraph.Of(loss), GradientFlowStep.Measure(model), recorder,
             ConfusionMatrix.Of(Tensor.FromArray([0f, 1]), Tensor.FromArray([0f, 1])), Metrics.RocCurve([0.9f, 0.1f], [1f, 0]),
-            Trajectories.On((u, v) => u * u + v * v, -1, 1, -1, 1, 10), new Images.ImageGrid(Tensor.Rand(2, 1, 4, 4)),
+            Trajectories.On((u, v) => u * u + v * v, -1, 1, -1, 1, 10), new ImageGrid(Tensor.Rand(2, 1, 4, 4)),
         ];
         foreach (var picture in pictures)
         {
@@ -134,7 +134,7 @@ public sealed partial class StaticFormTests : IDisposable
         Assert.Contains("Optimizer trajectories: Adam 0.1", HtmlOf(surface));
 
         var x = Tensor.Randn(8, 2);
-        var history = sigmoid.Fit(new Data.DataLoader(new Data.TensorDataset(x, x.Sum(1, keepDim: true)), 4), Loss.Mse, new SGD(sigmoid.Parameters(), 0.01), epochs: 1, live: false);
+        var history = sigmoid.Fit(new Data.DataLoader(new Data.TensorDataset(x, x.Sum(1, keepDim: true)), 4), Loss.MSE, new SGD(sigmoid.Parameters(), 0.01), epochs: 1, live: false);
         var title = SingleFigure(HtmlOf(history)).GetProperty("layout").GetProperty("title").GetProperty("text").GetString()!;
         Assert.Contains("Sequential(Linear(2→3), Sigmoid", title);
         Assert.Contains("with SGD", title);

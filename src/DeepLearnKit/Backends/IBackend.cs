@@ -18,17 +18,17 @@ public enum UnaryOp
     /// <summary><c>sign(x)</c> ∈ {−1, 0, 1}</summary>
     Sign,
     /// <summary><c>max(x, 0)</c></summary>
-    Relu,
+    ReLU,
     /// <summary><c>x if x &gt; 0 else p·x</c></summary>
-    LeakyRelu,
+    LeakyReLU,
     /// <summary><c>1 / (1 + e⁻ˣ)</c></summary>
     Sigmoid,
     /// <summary><c>tanh x</c></summary>
     Tanh,
     /// <summary><c>x·Φ(x)</c>, Φ the standard normal CDF (exact GELU, as PyTorch's default)</summary>
-    Gelu,
+    GELU,
     /// <summary><c>d/dx x·Φ(x) = Φ(x) + x·φ(x)</c></summary>
-    GeluGrad,
+    GELUGrad,
     /// <summary><c>xᵖ</c></summary>
     Pow,
     /// <summary><c>min(max(x, p), q)</c></summary>
@@ -37,8 +37,8 @@ public enum UnaryOp
     Affine,
     /// <summary><c>p / x</c></summary>
     ScalarDivide,
-    /// <summary><c>1 if x &gt; 0 else p</c>: the derivative of <see cref="LeakyRelu"/></summary>
-    LeakyReluGrad,
+    /// <summary><c>1 if x &gt; 0 else p</c>: the derivative of <see cref="LeakyReLU"/></summary>
+    LeakyReLUGrad,
 }
 
 /// <summary>Elementwise functions of two inputs of the same (already broadcast) shape, <c>dst[i] = f(a[i], b[i])</c>. Comparisons give 1 or 0.</summary>
@@ -71,7 +71,7 @@ public enum BinaryOp
     /// <summary><c>a ≥ b</c></summary>
     Ge,
     /// <summary><c>a if b &gt; 0 else 0</c>: ReLU's backward, gradient a at input b</summary>
-    ReluGrad,
+    ReLUGrad,
     /// <summary><c>a·b·(1 − b)</c>: the sigmoid's backward, gradient a at output b = σ(x)</summary>
     SigmoidGrad,
     /// <summary><c>a·(1 − b²)</c>: tanh's backward, gradient a at output b = tanh x</summary>
@@ -267,21 +267,21 @@ public interface IBackend
     void IndexAdd(TensorStorage source, int outer, int axis, int inner, TensorStorage indices, int indexCount, TensorStorage destination);
 
     /// <summary>
-    /// The fused LSTM cell, a fused kernel because an LSTM runs it once per time step (see <c>Tensor.LstmCell</c>).
+    /// The fused LSTM cell, a fused kernel because an LSTM runs it once per time step (see <c>Tensor.LSTMCell</c>).
     /// Reads the gate pre-activations, a contiguous [N, 4H] block at <paramref name="gatesOffset"/> (gates i, f, g, o,
     /// each H wide), and c, a contiguous [N, H] block at <paramref name="cOffset"/>. Writes <paramref name="state"/>
     /// [2, N, H] = (h', c') and <paramref name="activations"/> [N, 4H] = (σ(i), σ(f), tanh(g), σ(o)), which the
     /// backward reads: <c>c' = σ(f)⊙c + σ(i)⊙tanh(g)</c>, <c>h' = σ(o)⊙tanh(c')</c>.
     /// </summary>
-    void LstmCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
+    void LSTMCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
         TensorStorage state, TensorStorage activations);
 
     /// <summary>
-    /// The adjoint of <see cref="LstmCell"/>: from its <paramref name="activations"/>, c (the [N, H] block at
+    /// The adjoint of <see cref="LSTMCell"/>: from its <paramref name="activations"/>, c (the [N, H] block at
     /// <paramref name="cOffset"/>), its <paramref name="state"/> and <paramref name="gradState"/> [2, N, H] = (∂L/∂h', ∂L/∂c'),
     /// writes <paramref name="gradGates"/> [N, 4H] (∂L/∂ of the pre-activations) and <paramref name="gradC"/> [N, H].
     /// </summary>
-    void LstmCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
+    void LSTMCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
         int batch, int hidden, TensorStorage gradGates, TensorStorage gradC);
 }
 

@@ -1,13 +1,24 @@
-// Image augmentation for chapter 06: random flips, padded crops, small rotations and noise, each drawn per
-// image from Rng, composable into one pipeline that a DataLoader applies to every batch (its Transform).
+// Image augmentation for chapter 06: random flips, padded crops, noise and rescaling, each drawn per image from Rng,
+// composable into one pipeline that a DataLoader applies to every batch (its Transform). The geometric ones that
+// resample (rotation, shear, zoom) and their fill modes are in Augment.Affine.cs.
 namespace DeepLearnKit.Data;
+
+/// <summary>What a geometric augmentation reads where its source pixel lies outside the image (Keras' <c>fill_mode</c>).</summary>
+public enum FillMode
+{
+    /// <summary>A constant value (Keras' <c>cval</c>, 0 by default): <c>x[i, j] = fillValue</c> outside.</summary>
+    Constant,
+
+    /// <summary>The nearest edge pixel: <c>x[clamp(i, 0, H−1), clamp(j, 0, W−1)]</c> (torchvision's <c>edge</c> padding).</summary>
+    Nearest,
+}
 
 /// <summary>
 /// Random image transforms in torchvision's names. Each factory returns a function of an image batch
 /// [N, C, H, W] (or one image [C, H, W]) that draws its randomness per image from <see cref="Rng"/> and returns a new
 /// tensor of the same shape on the same device; the input is not changed and no gradient flows through.
 /// </summary>
-public static class Augment
+public static partial class Augment
 {
     /// <summary>Applies <paramref name="transforms"/> in order: <c>Compose(f, g)(x) = g(f(x))</c>.</summary>
     public static Func<Tensor, Tensor> Compose(params Func<Tensor, Tensor>[] transforms) =>
@@ -27,57 +38,23 @@ public static class Augment
     });
 
     /// <summary>
-    /// Pads each image with <paramref name="padding"/> zeros on every side, then cuts out an H × W window at a random
-    /// offset (0 … 2·padding each way): the image shifts by up to <paramref name="padding"/> pixels.
+    /// Pads each image with <paramref name="padding"/> pixels on every side (zeros, or as <paramref name="fill"/> says),
+    /// then cuts out an H × W window at a random offset (0 … 2·padding each way): the image shifts by up to
+    /// <paramref name="padding"/> pixels, <c>out[c, i, j] = x[c, i + dy, j + dx]</c> with dy, dx ~ U{−padding … padding}.
     /// </summary>
-    public static Func<Tensor, Tensor> RandomCrop(int padding)
+    public static Func<Tensor, Tensor> RandomCrop(int padding, FillMode fill = FillMode.Constant, float fillValue = 0)
     {
         if (padding < 0) throw new ArgumentOutOfRangeException(nameof(padding), $"RandomCrop: padding must be ≥ 0, got {padding}.");
         return x => PerImage("RandomCrop", x, (image, result, c, h, w) =>
         {
-            // A window at (top, left) of the padded image reads x[i + top − padding, j + left − padding], or 0 outside.
+            // A window at (top, left) of the padded image reads x[i + top − padding, j + left − padding], or the fill outside.
             int dy = Rng.Int(0, 2 * padding + 1) - padding, dx = Rng.Int(0, 2 * padding + 1) - padding;
             for (int ch = 0; ch < c; ch++)
                 for (int i = 0; i < h; i++)
                     for (int j = 0; j < w; j++)
-                    {
-                        int si = i + dy, sj = j + dx;
-                        result[(ch * h + i) * w + j] = si >= 0 && si < h && sj >= 0 && sj < w ? image[(ch * h + si) * w + sj] : 0;
-                    }
+                        result[(ch * h + i) * w + j] = Pixel(image.Slice(ch * h * w, h * w), h, w, i + dy, j + dx, fill, fillValue);
         });
     }
-
-    /// <summary>Rotates each image about its centre by an angle drawn from U[−degrees, degrees] (see the two-bound overload).</summary>
-    public static Func<Tensor, Tensor> RandomRotation(float degrees) => RandomRotation(-degrees, degrees);
-
-    /// <summary>
-    /// Rotates each image counter-clockwise (as displayed, row 0 on top) about its centre c by θ ~ U[<paramref name="minDegrees"/>,
-    /// <paramref name="maxDegrees"/>] with bilinear interpolation: <c>out(p) = x(c + R(−θ)(p − c))</c>, 0 where that falls
-    /// outside the image. 90° maps <c>out[i, j] = x[j, W−1−i]</c> (numpy's rot90).
-    /// </summary>
-    public static Func<Tensor, Tensor> RandomRotation(float minDegrees, float maxDegrees) => x => PerImage("RandomRotation", x, (image, result, c, h, w) =>
-    {
-        var angle = new float[1];
-        Rng.Uniform(angle, minDegrees, maxDegrees);
-        double theta = (minDegrees == maxDegrees ? minDegrees : angle[0]) * Math.PI / 180;
-        double cos = Math.Cos(theta), sin = Math.Sin(theta), cy = (h - 1) / 2.0, cx = (w - 1) / 2.0;
-        for (int i = 0; i < h; i++)
-            for (int j = 0; j < w; j++)
-            {
-                // The source of output pixel (i, j): turn its offset from the centre back by θ. Rows grow downwards,
-                // so the signs are those of a clockwise turn in (col, row), which is counter-clockwise on screen.
-                double sx = cos * (j - cx) - sin * (i - cy) + cx, sy = sin * (j - cx) + cos * (i - cy) + cy;
-                int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
-                double fx = sx - x0, fy = sy - y0;
-                for (int ch = 0; ch < c; ch++)
-                {
-                    var p = image.Slice(ch * h * w, h * w);
-                    double value = (1 - fy) * ((1 - fx) * Pixel(p, h, w, y0, x0) + fx * Pixel(p, h, w, y0, x0 + 1))
-                                 + fy * ((1 - fx) * Pixel(p, h, w, y0 + 1, x0) + fx * Pixel(p, h, w, y0 + 1, x0 + 1));
-                    result[ch * h * w + i * w + j] = (float)value;
-                }
-            }
-    });
 
     /// <summary>Adds independent N(0, std²) noise to every pixel: <c>out = x + std·ε</c>.</summary>
     public static Func<Tensor, Tensor> GaussianNoise(float std)
@@ -93,9 +70,28 @@ public static class Augment
         };
     }
 
-    /// <summary>Pixel (row, col) of one [H, W] plane, 0 outside it (the zero padding bilinear sampling reads).</summary>
-    private static float Pixel(ReadOnlySpan<float> plane, int h, int w, int row, int col) =>
-        row >= 0 && row < h && col >= 0 && col < w ? plane[row * w + col] : 0;
+    /// <summary>
+    /// Multiplies every pixel by <paramref name="scale"/> and adds <paramref name="offset"/> (Keras' <c>rescale</c> and
+    /// <c>Rescaling</c>): <c>out = scale·x + offset</c>; <c>Rescale(1f / 255)</c> maps bytes 0…255 to 0…1. Not random.
+    /// </summary>
+    public static Func<Tensor, Tensor> Rescale(float scale, float offset = 0)
+    {
+        if (!float.IsFinite(scale) || !float.IsFinite(offset))
+            throw new ArgumentOutOfRangeException(nameof(scale), $"Rescale: scale and offset must be finite, got {scale} and {offset}.");
+        return x =>
+        {
+            using var _ = Tensor.NoGrad();
+            return x.Detach() * scale + offset;
+        };
+    }
+
+    /// <summary>Pixel (row, col) of one [H, W] plane; outside it, <paramref name="fillValue"/> or the nearest edge pixel.</summary>
+    private static float Pixel(ReadOnlySpan<float> plane, int h, int w, int row, int col, FillMode fill, float fillValue)
+    {
+        if (row >= 0 && row < h && col >= 0 && col < w) return plane[row * w + col];
+        if (fill == FillMode.Constant) return fillValue;
+        return plane[Math.Clamp(row, 0, h - 1) * w + Math.Clamp(col, 0, w - 1)];
+    }
 
     private delegate void ImageTransform(ReadOnlySpan<float> image, Span<float> result, int channels, int height, int width);
 

@@ -11,11 +11,11 @@ namespace DeepLearnKit.Models;
 public enum RecurrentKind
 {
     /// <summary>An Elman RNN (tanh).</summary>
-    Rnn,
+    RNN,
     /// <summary>A long short-term memory.</summary>
-    Lstm,
+    LSTM,
     /// <summary>A gated recurrent unit.</summary>
-    Gru,
+    GRU,
 }
 
 /// <summary>
@@ -34,15 +34,15 @@ public sealed class CharLanguageModel : Module
     /// <param name="kind">RNN, LSTM (default) or GRU.</param>
     /// <param name="dropout">Dropout between stacked recurrent layers, in training mode.</param>
     public CharLanguageModel(int vocabSize, int embedDim = 32, int hiddenSize = 128, int numLayers = 1,
-        RecurrentKind kind = RecurrentKind.Lstm, float dropout = 0)
+        RecurrentKind kind = RecurrentKind.LSTM, float dropout = 0)
     {
         (VocabSize, Kind) = (vocabSize, kind);
         Embed = RegisterModule("embed", new Embedding(vocabSize, embedDim));
-        Rnn = RegisterModule<RecurrentLayer>("rnn", kind switch
+        RNN = RegisterModule<RecurrentLayer>("rnn", kind switch
         {
-            RecurrentKind.Rnn => new RNN(embedDim, hiddenSize, numLayers, batchFirst: true, dropout: dropout),
-            RecurrentKind.Lstm => new LSTM(embedDim, hiddenSize, numLayers, batchFirst: true, dropout: dropout),
-            RecurrentKind.Gru => new GRU(embedDim, hiddenSize, numLayers, batchFirst: true, dropout: dropout),
+            RecurrentKind.RNN => new RNN(embedDim, hiddenSize, numLayers, batchFirst: true, dropout: dropout),
+            RecurrentKind.LSTM => new LSTM(embedDim, hiddenSize, numLayers, batchFirst: true, dropout: dropout),
+            RecurrentKind.GRU => new GRU(embedDim, hiddenSize, numLayers, batchFirst: true, dropout: dropout),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), $"CharLanguageModel: unknown recurrent kind {kind}."),
         });
         Head = RegisterModule("head", new Linear(hiddenSize, vocabSize));
@@ -58,7 +58,7 @@ public sealed class CharLanguageModel : Module
     public Embedding Embed { get; }
 
     /// <summary>The recurrent layer (batch first).</summary>
-    public RecurrentLayer Rnn { get; }
+    public RecurrentLayer RNN { get; }
 
     /// <summary>The output layer H → V.</summary>
     public Linear Head { get; }
@@ -77,7 +77,7 @@ public sealed class CharLanguageModel : Module
         var x = Embed.Call(ids); // (N, T, E)
         Tensor output;           // (N, T, H)
         (Tensor H, Tensor? C) next;
-        switch (Rnn)
+        switch (RNN)
         {
             case LSTM lstm:
                 var (o, (h, c)) = lstm.Forward(x, state is { } s
@@ -94,7 +94,7 @@ public sealed class CharLanguageModel : Module
                 (output, next) = (go, (gh, null));
                 break;
             default:
-                throw new InvalidOperationException($"CharLanguageModel: unsupported recurrent layer {Rnn.GetType().Name}.");
+                throw new InvalidOperationException($"CharLanguageModel: unsupported recurrent layer {RNN.GetType().Name}.");
         }
         return (Head.Call(output), next); // (N, T, V)
     }

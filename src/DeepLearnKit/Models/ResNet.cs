@@ -55,10 +55,10 @@ public sealed class BasicBlock : Module
     /// <summary>x [N, InChannels, H, W] → [N, OutChannels, H/stride, W/stride].</summary>
     public override Tensor Forward(Tensor input)
     {
-        var y = Bn1.Call(Conv1.Call(input)).Relu();             // (N, out, H', W')
+        var y = Bn1.Call(Conv1.Call(input)).ReLU();             // (N, out, H', W')
         y = Bn2.Call(Conv2.Call(y));                           // (N, out, H', W')
         var identity = Shortcut is null ? input : Shortcut.Call(input); // (N, out, H', W')
-        return (y + identity).Relu();
+        return (y + identity).ReLU();
     }
 
     /// <inheritdoc/>

@@ -5,7 +5,7 @@ namespace DeepLearnKit.NN;
 public sealed class ReLU : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Relu();
+    public override Tensor Forward(Tensor input) => input.ReLU();
 }
 
 /// <summary><c>x if x &gt; 0 else slope·x</c>.</summary>
@@ -15,7 +15,7 @@ public sealed class LeakyReLU(float negativeSlope = 0.01f) : Module
     public float NegativeSlope { get; } = negativeSlope;
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.LeakyRelu(NegativeSlope);
+    public override Tensor Forward(Tensor input) => input.LeakyReLU(NegativeSlope);
 
     /// <inheritdoc/>
     protected override string ExtraRepr => $"{NegativeSlope}";
@@ -39,7 +39,7 @@ public sealed class Tanh : Module
 public sealed class GELU : Module
 {
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input) => input.Gelu();
+    public override Tensor Forward(Tensor input) => input.GELU();
 }
 
 /// <summary>Softmax along <see cref="Dim"/>.</summary>

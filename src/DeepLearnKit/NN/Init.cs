@@ -9,9 +9,9 @@ public enum Nonlinearity
     /// <summary>g = 1 (linear, sigmoid).</summary>
     Linear,
     /// <summary>g = √2.</summary>
-    Relu,
+    ReLU,
     /// <summary>g = √(2 / (1 + a²)) with the negative slope a (PyTorch's default a = √5 for Linear/Conv weights).</summary>
-    LeakyRelu,
+    LeakyReLU,
     /// <summary>g = 5/3.</summary>
     Tanh,
 }
@@ -25,8 +25,8 @@ public static class Init
     /// <summary>The gain for <paramref name="nonlinearity"/> (see <see cref="Nonlinearity"/>).</summary>
     public static double Gain(Nonlinearity nonlinearity, double negativeSlope = 0.01) => nonlinearity switch
     {
-        Nonlinearity.Relu => Math.Sqrt(2),
-        Nonlinearity.LeakyRelu => Math.Sqrt(2 / (1 + negativeSlope * negativeSlope)),
+        Nonlinearity.ReLU => Math.Sqrt(2),
+        Nonlinearity.LeakyReLU => Math.Sqrt(2 / (1 + negativeSlope * negativeSlope)),
         Nonlinearity.Tanh => 5.0 / 3,
         _ => 1,
     };
@@ -63,20 +63,20 @@ public static class Init
     }
 
     /// <summary>Kaiming/He uniform: U[−b, b] with <c>b = gain·√(3 / fanIn)</c>.</summary>
-    public static Tensor KaimingUniform(int[] shape, Nonlinearity nonlinearity = Nonlinearity.Relu, double negativeSlope = 0)
+    public static Tensor KaimingUniform(int[] shape, Nonlinearity nonlinearity = Nonlinearity.ReLU, double negativeSlope = 0)
     {
         double bound = Gain(nonlinearity, negativeSlope) * Math.Sqrt(3.0 / Fans(shape).FanIn);
         return Uniform(shape, -bound, bound);
     }
 
     /// <summary>Kaiming/He normal: N(0, σ²) with <c>σ = gain / √fanIn</c>.</summary>
-    public static Tensor KaimingNormal(int[] shape, Nonlinearity nonlinearity = Nonlinearity.Relu, double negativeSlope = 0) =>
+    public static Tensor KaimingNormal(int[] shape, Nonlinearity nonlinearity = Nonlinearity.ReLU, double negativeSlope = 0) =>
         Normal(shape, 0, Gain(nonlinearity, negativeSlope) / Math.Sqrt(Fans(shape).FanIn));
 
     /// <summary>
     /// PyTorch's default for Linear and Conv weights: Kaiming uniform with a = √5, i.e. U[−1/√fanIn, 1/√fanIn].
     /// </summary>
-    public static Tensor DefaultWeight(int[] shape) => KaimingUniform(shape, Nonlinearity.LeakyRelu, Math.Sqrt(5));
+    public static Tensor DefaultWeight(int[] shape) => KaimingUniform(shape, Nonlinearity.LeakyReLU, Math.Sqrt(5));
 
     /// <summary>PyTorch's default bias: U[−1/√fanIn, 1/√fanIn] with the weight's fan-in.</summary>
     public static Tensor DefaultBias(int length, int fanIn)

@@ -1,6 +1,6 @@
 // The losses of the regression and classification chapters, each written as a composition of tensor ops
-// (so autograd derives its gradient): MSE, cross-entropy from log-softmax + gather, NLL, binary
-// cross-entropy on probabilities and on logits, and the hinge losses.
+// (so autograd derives its gradient): MSE, L1, smooth L1 and Huber, cross-entropy from log-softmax + gather, NLL,
+// binary cross-entropy on probabilities and on logits, and the hinge losses.
 namespace DeepLearnKit.NN;
 
 /// <summary>How a loss combines the per-element losses ℓᵢ (PyTorch's <c>reduction</c>).</summary>
@@ -23,10 +23,56 @@ public enum Reduction
 public static class Loss
 {
     /// <summary>Mean squared error: <c>ℓᵢ = (ŷᵢ − yᵢ)²</c>; prediction and target have the same shape.</summary>
-    public static Tensor Mse(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    public static Tensor MSE(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        SameShape("Mse", prediction, target);
+        SameShape("MSE", prediction, target);
         return Reduce((prediction - target).Square(), reduction);
+    }
+
+    /// <summary>
+    /// Mean absolute error (PyTorch's L1Loss): <c>ℓᵢ = |ŷᵢ − yᵢ|</c>; prediction and target have the same shape.
+    /// <c>∂ℓᵢ/∂ŷᵢ = sign(ŷᵢ − yᵢ)</c>, 0 where they are equal (as PyTorch).
+    /// </summary>
+    public static Tensor L1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        SameShape("L1", prediction, target);
+        return Reduce((prediction - target).Abs(), reduction);
+    }
+
+    /// <summary>
+    /// Smooth L1 (PyTorch's SmoothL1Loss): with dᵢ = ŷᵢ − yᵢ, <c>ℓᵢ = 0.5·dᵢ²/β if |dᵢ| &lt; β, else |dᵢ| − 0.5·β</c>:
+    /// quadratic near 0, linear (slope 1) beyond β, so an outlier pulls with a bounded gradient
+    /// <c>∂ℓᵢ/∂ŷᵢ = dᵢ/β if |dᵢ| &lt; β, else sign(dᵢ)</c>. β = 0 is <see cref="L1(Tensor, Tensor, Reduction)"/>.
+    /// </summary>
+    public static Tensor SmoothL1(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1)
+    {
+        if (!(beta >= 0)) throw new ArgumentOutOfRangeException(nameof(beta), $"SmoothL1: beta must be ≥ 0, got {beta}.");
+        SameShape("SmoothL1", prediction, target);
+        if (beta == 0) return L1(prediction, target, reduction);
+        return Reduce(HuberTerms(prediction - target, (float)beta, quadraticScale: 0.5f / (float)beta, linearSlope: 1), reduction);
+    }
+
+    /// <summary>
+    /// Huber loss (PyTorch's HuberLoss): with dᵢ = ŷᵢ − yᵢ, <c>ℓᵢ = 0.5·dᵢ² if |dᵢ| &lt; δ, else δ·(|dᵢ| − 0.5·δ)</c>;
+    /// <c>∂ℓᵢ/∂ŷᵢ = dᵢ if |dᵢ| &lt; δ, else δ·sign(dᵢ)</c>. Huber with δ is δ times <see cref="SmoothL1(Tensor, Tensor, Reduction, double)"/> with β = δ.
+    /// </summary>
+    public static Tensor Huber(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1)
+    {
+        if (!(delta > 0)) throw new ArgumentOutOfRangeException(nameof(delta), $"Huber: delta must be > 0, got {delta}.");
+        SameShape("Huber", prediction, target);
+        return Reduce(HuberTerms(prediction - target, (float)delta, quadraticScale: 0.5f, linearSlope: (float)delta), reduction);
+    }
+
+    /// <summary>
+    /// <c>a·d² if |d| &lt; t, else s·(|d| − t/2)</c>: the quadratic-then-linear shape shared by smooth L1 (a = 1/2t, s = 1) and
+    /// Huber (a = 1/2, s = t). Where picks one branch per element, so each element's gradient is that branch's.
+    /// </summary>
+    private static Tensor HuberTerms(Tensor d, float t, float quadraticScale, float linearSlope)
+    {
+        var magnitude = d.Abs();
+        var quadratic = quadraticScale * d.Square();
+        var linear = linearSlope * (magnitude - 0.5f * t);
+        return Tensor.Where(magnitude < t, quadratic, linear);
     }
 
     /// <summary>
@@ -49,11 +95,11 @@ public static class Loss
 
     /// <summary>
     /// Negative log-likelihood of log-probabilities (e.g. a LogSoftmax output): <c>ℓₙ = −log pₙ,yₙ</c>, shapes as
-    /// <see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/>. <c>CrossEntropy(x, y) = Nll(x.LogSoftmax(1), y)</c>.
+    /// <see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/>. <c>CrossEntropy(x, y) = NLL(x.LogSoftmax(1), y)</c>.
     /// </summary>
-    public static Tensor Nll(Tensor logProbs, Tensor targets, Reduction reduction = Reduction.Mean)
+    public static Tensor NLL(Tensor logProbs, Tensor targets, Reduction reduction = Reduction.Mean)
     {
-        CheckClassTargets("Nll", logProbs, targets);
+        CheckClassTargets("NLL", logProbs, targets);
         return Reduce(-PickClass(logProbs, targets), reduction);
     }
 
@@ -61,10 +107,11 @@ public static class Loss
     /// Binary cross-entropy of probabilities p ∈ [0, 1]: <c>ℓᵢ = −(yᵢ·log pᵢ + (1 − yᵢ)·log(1 − pᵢ))</c>, each log
     /// clamped at −100 as PyTorch does (so p = 0 or 1 gives a finite loss; there its gradient is 0).
     /// Prefer <see cref="BinaryCrossEntropyWithLogits(Tensor, Tensor, Reduction)"/> after a sigmoid: it is stable.
+    /// Targets have the probabilities' shape, or one dim fewer when the last dim is 1 (see <see cref="BinaryTargets"/>).
     /// </summary>
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets, Reduction reduction = Reduction.Mean)
     {
-        SameShape("BinaryCrossEntropy", probabilities, targets);
+        targets = BinaryTargets("BinaryCrossEntropy", probabilities, targets);
         foreach (float p in probabilities.ToArray())
             if (!(p >= 0 && p <= 1))
                 throw new ArgumentOutOfRangeException(nameof(probabilities), $"BinaryCrossEntropy: probabilities must lie in [0, 1], got {p}.");
@@ -75,10 +122,11 @@ public static class Loss
     /// <summary>
     /// Binary cross-entropy of logits x (the sigmoid is inside): <c>ℓᵢ = −(yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ)))</c>,
     /// computed as <c>max(xᵢ, 0) − xᵢ·yᵢ + log(1 + e^−|xᵢ|)</c>, which never overflows. ∂ℓ/∂x = σ(x) − y.
+    /// Targets have the logits' shape, or one dim fewer when the last dim is 1 (see <see cref="BinaryTargets"/>).
     /// </summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean)
     {
-        SameShape("BinaryCrossEntropyWithLogits", logits, targets);
+        targets = BinaryTargets("BinaryCrossEntropyWithLogits", logits, targets);
         var zero = Tensor.Scalar(0).To(logits.Device);
         var loss = Tensor.Maximum(logits, zero) - logits * targets + ((-logits.Abs()).Exp() + 1f).Log();
         return Reduce(loss, reduction);
@@ -112,14 +160,23 @@ public static class Loss
 
     // Two-argument forms with the mean reduction, so a loss can be passed as it is: model.Fit(data, Loss.CrossEntropy, …).
 
-    /// <summary><see cref="Mse(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
-    public static Tensor Mse(Tensor prediction, Tensor target) => Mse(prediction, target, Reduction.Mean);
+    /// <summary><see cref="MSE(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
+    public static Tensor MSE(Tensor prediction, Tensor target) => MSE(prediction, target, Reduction.Mean);
+
+    /// <summary><see cref="L1(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
+    public static Tensor L1(Tensor prediction, Tensor target) => L1(prediction, target, Reduction.Mean);
+
+    /// <summary><see cref="SmoothL1(Tensor, Tensor, Reduction, double)"/> with β = 1, averaged over elements.</summary>
+    public static Tensor SmoothL1(Tensor prediction, Tensor target) => SmoothL1(prediction, target, Reduction.Mean);
+
+    /// <summary><see cref="Huber(Tensor, Tensor, Reduction, double)"/> with δ = 1, averaged over elements.</summary>
+    public static Tensor Huber(Tensor prediction, Tensor target) => Huber(prediction, target, Reduction.Mean);
 
     /// <summary><see cref="CrossEntropy(Tensor, Tensor, Reduction, double)"/> averaged over the batch, without label smoothing.</summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor targets) => CrossEntropy(logits, targets, Reduction.Mean);
 
-    /// <summary><see cref="Nll(Tensor, Tensor, Reduction)"/> averaged over the batch.</summary>
-    public static Tensor Nll(Tensor logProbs, Tensor targets) => Nll(logProbs, targets, Reduction.Mean);
+    /// <summary><see cref="NLL(Tensor, Tensor, Reduction)"/> averaged over the batch.</summary>
+    public static Tensor NLL(Tensor logProbs, Tensor targets) => NLL(logProbs, targets, Reduction.Mean);
 
     /// <summary><see cref="BinaryCrossEntropy(Tensor, Tensor, Reduction)"/> averaged over elements.</summary>
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets) => BinaryCrossEntropy(probabilities, targets, Reduction.Mean);
@@ -135,6 +192,20 @@ public static class Loss
         Reduction.None => loss,
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), $"Loss: unknown reduction {reduction}."),
     };
+
+    /// <summary>
+    /// The rule for binary targets (Keras'): targets of <paramref name="predictions"/>' shape are used as they are; targets
+    /// [d…] for predictions [d…, 1] (one sigmoid output per example, targets [N] for outputs [N, 1]) are read as
+    /// <c>targets.Unsqueeze(-1)</c>, so the loss has the predictions' shape; any other shape is an error naming both.
+    /// </summary>
+    public static Tensor BinaryTargets(string op, Tensor predictions, Tensor targets)
+    {
+        if (Shapes.Equal(predictions.Shape, targets.Shape)) return targets;
+        if (predictions.Rank == targets.Rank + 1 && predictions.Size(-1) == 1 && Shapes.Equal(predictions.Shape[..^1], targets.Shape))
+            return targets.Unsqueeze(-1);
+        throw new ArgumentException($"{op}: the input has shape {Shapes.Format(predictions.Shape)} but the target has shape {Shapes.Format(targets.Shape)}; " +
+            "they must be equal, or the target may drop a last dim of size 1 ([N] for [N, 1]).");
+    }
 
     /// <summary>xₙ,yₙ,… from x [N, C, d…] and y [N, d…]: one gather along the class dim.</summary>
     private static Tensor PickClass(Tensor x, Tensor targets) => x.Gather(1, targets.Unsqueeze(1)).Squeeze(1);

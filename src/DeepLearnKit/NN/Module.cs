@@ -8,7 +8,7 @@ namespace DeepLearnKit.NN;
 /// in their constructor and compute in <see cref="Forward"/>. Names nest with dots, as PyTorch's
 /// (<c>0.weight</c>, <c>encoder.fc1.bias</c>), so state dicts carry over.
 /// </summary>
-public abstract class Module
+public abstract partial class Module
 {
     private readonly List<KeyValuePair<string, Tensor>> parameters = [];
     private readonly List<KeyValuePair<string, Tensor>> buffers = [];

@@ -6,18 +6,18 @@ namespace DeepLearnKit;
 public sealed partial class Tensor
 {
     /// <summary><c>max(x, 0)</c>. ∂/∂x = 1 where x &gt; 0, else 0.</summary>
-    public Tensor Relu()
+    public Tensor ReLU()
     {
         var x = this;
-        return Autograd.Record(UnaryKernel(UnaryOp.Relu), "Relu", [x], g => [BinaryKernel("Relu", BinaryOp.ReluGrad, g, x)]);
+        return Autograd.Record(UnaryKernel(UnaryOp.ReLU), "ReLU", [x], g => [BinaryKernel("ReLU", BinaryOp.ReLUGrad, g, x)]);
     }
 
     /// <summary><c>x if x &gt; 0 else slope·x</c>. ∂/∂x = 1 or slope.</summary>
-    public Tensor LeakyRelu(float negativeSlope = 0.01f)
+    public Tensor LeakyReLU(float negativeSlope = 0.01f)
     {
         var x = this;
-        return Autograd.Record(UnaryKernel(UnaryOp.LeakyRelu, negativeSlope), "LeakyRelu", [x],
-            g => [g * x.UnaryKernel(UnaryOp.LeakyReluGrad, negativeSlope)]);
+        return Autograd.Record(UnaryKernel(UnaryOp.LeakyReLU, negativeSlope), "LeakyReLU", [x],
+            g => [g * x.UnaryKernel(UnaryOp.LeakyReLUGrad, negativeSlope)]);
     }
 
     /// <summary><c>σ(x) = 1 / (1 + e⁻ˣ)</c>. ∂/∂x = σ(x)(1 − σ(x)).</summary>
@@ -35,10 +35,10 @@ public sealed partial class Tensor
     }
 
     /// <summary><c>GELU(x) = x·Φ(x)</c> (exact, with erf). ∂/∂x = Φ(x) + x·φ(x).</summary>
-    public Tensor Gelu()
+    public Tensor GELU()
     {
         var x = this;
-        return Autograd.Record(UnaryKernel(UnaryOp.Gelu), "Gelu", [x], g => [g * x.UnaryKernel(UnaryOp.GeluGrad)]);
+        return Autograd.Record(UnaryKernel(UnaryOp.GELU), "GELU", [x], g => [g * x.UnaryKernel(UnaryOp.GELUGrad)]);
     }
 
     /// <summary>

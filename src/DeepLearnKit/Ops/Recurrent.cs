@@ -22,11 +22,11 @@ public sealed partial class Tensor
     /// ∂L/∂c   = δc ⊙ f
     /// </code>
     /// </summary>
-    internal static Tensor LstmCell(Tensor gates, Tensor c)
+    internal static Tensor LSTMCell(Tensor gates, Tensor c)
     {
-        CheckSameDevice("LstmCell", gates, c);
+        CheckSameDevice("LSTMCell", gates, c);
         if (c.Rank != 2 || gates.Rank != 2 || gates.dims[0] != c.dims[0] || gates.dims[1] != 4 * c.dims[1])
-            throw new ArgumentException($"LstmCell: expected gates [N, 4H] and c [N, H], got {Shapes.Format(gates.dims)} and {Shapes.Format(c.dims)}.");
+            throw new ArgumentException($"LSTMCell: expected gates [N, 4H] and c [N, H], got {Shapes.Format(gates.dims)} and {Shapes.Format(c.dims)}.");
         int batch = c.dims[0], hidden = c.dims[1];
         // The kernel reads row-major blocks; a contiguous view (a time step of a larger tensor) is read in place.
         var a = gates.IsContiguous ? gates : gates.Packed();
@@ -36,14 +36,14 @@ public sealed partial class Tensor
         var backend = gates.Backend;
         // An empty batch computes nothing (span kernels reject empty rows) but is still recorded, so its (empty) gradients flow.
         if (state.NumEl > 0)
-            backend.LstmCell(a.storage, a.offset, cIn.storage, cIn.offset, batch, hidden, state.storage, activations.storage);
-        return Autograd.Record(state, "LstmCell", [gates, c], g =>
+            backend.LSTMCell(a.storage, a.offset, cIn.storage, cIn.offset, batch, hidden, state.storage, activations.storage);
+        return Autograd.Record(state, "LSTMCell", [gates, c], g =>
         {
             if (state.NumEl == 0) return [Empty(gates.dims, g.Device), c.RequiresGrad ? Empty(c.dims, g.Device) : null];
             var gradState = g.Packed();
             var gradGates = Uninitialized([batch, 4 * hidden], g.Device);
             var gradC = Uninitialized([batch, hidden], g.Device);
-            backend.LstmCellBackward(activations.storage, cIn.storage, cIn.offset, state.storage, gradState.storage,
+            backend.LSTMCellBackward(activations.storage, cIn.storage, cIn.offset, state.storage, gradState.storage,
                 batch, hidden, gradGates.storage, gradC.storage);
             return [gradGates, c.RequiresGrad ? gradC : null];
         });

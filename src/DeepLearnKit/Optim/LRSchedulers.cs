@@ -1,5 +1,6 @@
 // Learning-rate schedules: each sets every parameter group's η from a closed form of the step count,
-// as PyTorch's lr_scheduler closed forms (StepLR, CosineAnnealingLR, LinearLR, OneCycleLR).
+// as PyTorch's lr_scheduler closed forms (StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR).
+// ReduceLROnPlateau, which reads a metric instead of counting steps, has its own file.
 namespace DeepLearnKit.Optim;
 
 /// <summary>
@@ -60,6 +61,40 @@ public sealed class StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1
 
     /// <inheritdoc/>
     public override double LearningRateAt(double baseLr, int t) => baseLr * Math.Pow(gamma, t / stepSize);
+}
+
+/// <summary>
+/// Decays the rate by γ at each milestone (PyTorch's MultiStepLR): <c>η_t = η₀ · γ^(number of milestones m ≤ t)</c>,
+/// i.e. <c>γ^bisect_right(milestones, t)</c>. Milestones are step counts in increasing order.
+/// </summary>
+public sealed class MultiStepLR(Optimizer optimizer, IReadOnlyList<int> milestones, double gamma = 0.1) : LRScheduler(optimizer)
+{
+    private readonly int[] milestones = Increasing(milestones);
+
+    /// <summary>The milestones, in increasing order.</summary>
+    public IReadOnlyList<int> Milestones => milestones;
+
+    /// <inheritdoc/>
+    public override double LearningRateAt(double baseLr, int t) => baseLr * Math.Pow(gamma, milestones.Count(m => m <= t));
+
+    private static int[] Increasing(IReadOnlyList<int> milestones)
+    {
+        ArgumentNullException.ThrowIfNull(milestones);
+        for (int i = 0; i < milestones.Count; i++)
+            if (milestones[i] < 0 || (i > 0 && milestones[i] <= milestones[i - 1]))
+                throw new ArgumentOutOfRangeException(nameof(milestones),
+                    $"MultiStepLR: milestones must be non-negative and increasing, got [{string.Join(", ", milestones)}].");
+        return [.. milestones];
+    }
+}
+
+/// <summary>Decays the rate by γ every step (PyTorch's ExponentialLR): <c>η_t = η₀ · γ^t</c>.</summary>
+public sealed class ExponentialLR(Optimizer optimizer, double gamma) : LRScheduler(optimizer)
+{
+    private readonly double gamma = Check("ExponentialLR: gamma", gamma, gamma > 0, "positive");
+
+    /// <inheritdoc/>
+    public override double LearningRateAt(double baseLr, int t) => baseLr * Math.Pow(gamma, t);
 }
 
 /// <summary>

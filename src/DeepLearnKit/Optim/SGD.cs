@@ -7,7 +7,7 @@ namespace DeepLearnKit.Optim;
 /// <param name="Dampening">τ, the share of the gradient left out of the velocity.</param>
 /// <param name="WeightDecay">λ, the L2 penalty's coefficient.</param>
 /// <param name="Nesterov">Look ahead along the velocity.</param>
-public sealed record SgdOptions(double LearningRate = 0.01, double Momentum = 0, double Dampening = 0,
+public sealed record SGDOptions(double LearningRate = 0.01, double Momentum = 0, double Dampening = 0,
     double WeightDecay = 0, bool Nesterov = false) : OptimizerOptions(LearningRate);
 
 /// <summary>
@@ -20,22 +20,22 @@ public sealed class SGD : Optimizer
     /// <summary>SGD over <paramref name="parameters"/>.</summary>
     public SGD(IEnumerable<Tensor> parameters, double learningRate = 0.01, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false)
-        : this([new ParamGroup(parameters)], new SgdOptions(learningRate, momentum, dampening, weightDecay, nesterov))
+        : this([new ParamGroup(parameters)], new SGDOptions(learningRate, momentum, dampening, weightDecay, nesterov))
     {
     }
 
     /// <summary>SGD over parameter groups, each with its own options (missing ones from <paramref name="defaults"/>).</summary>
-    public SGD(IEnumerable<ParamGroup> groups, SgdOptions defaults) : base(groups, Validate(defaults))
+    public SGD(IEnumerable<ParamGroup> groups, SGDOptions defaults) : base(groups, Validate(defaults))
     {
     }
 
     /// <inheritdoc/>
-    protected internal override void CheckOptions(OptimizerOptions options) => Validate((SgdOptions)options);
+    protected internal override void CheckOptions(OptimizerOptions options) => Validate((SGDOptions)options);
 
     /// <inheritdoc/>
     protected internal override IReadOnlyCollection<string> StateNames => ["momentum_buffer"];
 
-    private static SgdOptions Validate(SgdOptions o)
+    private static SGDOptions Validate(SGDOptions o)
     {
         if (!(o.LearningRate >= 0)) throw new ArgumentOutOfRangeException(nameof(o), $"SGD: learning rate must be non-negative, got {o.LearningRate}.");
         if (o.Nesterov && (o.Momentum <= 0 || o.Dampening != 0))
@@ -46,7 +46,7 @@ public sealed class SGD : Optimizer
     /// <inheritdoc/>
     protected override Tensor Update(Tensor parameter, Tensor grad, OptimizerOptions options, ParameterState state)
     {
-        var o = (SgdOptions)options;
+        var o = (SGDOptions)options;
         var g = o.WeightDecay != 0 ? grad + (float)o.WeightDecay * parameter : grad;
         if (o.Momentum != 0)
         {

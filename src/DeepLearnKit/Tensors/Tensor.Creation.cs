@@ -66,18 +66,46 @@ public sealed partial class Tensor
         return t;
     }
 
-    /// <summary><c>[start, start + step, …]</c> up to but excluding <paramref name="end"/>.</summary>
+    /// <summary>
+    /// <c>[start, start + step, …]</c> up to but excluding <paramref name="end"/>, as PyTorch's <c>arange</c>: the length
+    /// is <c>⌈(end − start) / step⌉</c> (0 when negative) and element i is <c>start + i·step</c>, both computed in float64.
+    /// </summary>
     public static Tensor Arange(float start, float end, float step = 1)
     {
-        if (step == 0) throw new ArgumentException("Arange: step must not be zero.");
-        int n = Math.Max(0, (int)Math.Ceiling((end - start) / step));
+        if (step == 0 || !float.IsFinite(step) || !float.IsFinite(start) || !float.IsFinite(end))
+            throw new ArgumentException($"Arange: start, end and step must be finite and step non-zero, got start {start}, end {end}, step {step}.");
+        int n = (int)Math.Max(0, Math.Ceiling(((double)end - start) / step));
         var data = new float[n];
-        for (int i = 0; i < n; i++) data[i] = start + i * step;
+        for (int i = 0; i < n; i++) data[i] = (float)(start + (double)i * step);
         return FromArray(data, n);
     }
 
+    /// <summary><c>[0, 1, …]</c> up to but excluding <paramref name="end"/>: <c>Arange(4f)</c> is <c>[0, 1, 2, 3]</c>, <c>Arange(2.5f)</c> is <c>[0, 1, 2]</c>.</summary>
+    public static Tensor Arange(float end) => Arange(0, end);
+
     /// <summary><c>[0, 1, …, end − 1]</c>.</summary>
     public static Tensor Arange(int end) => Arange(0, end);
+
+    /// <summary>
+    /// One-hot rows of class indices (PyTorch's <c>F.one_hot</c>): for <paramref name="indices"/> of shape [d…] holding
+    /// integers in [0, C), a tensor [d…, C] with <c>out[…, c] = 1 if indices[…] = c else 0</c>, on the indices' device.
+    /// <paramref name="numClasses"/> C defaults (−1) to <c>max(indices) + 1</c>. Not differentiable (indices are labels).
+    /// </summary>
+    public static Tensor OneHot(Tensor indices, int numClasses = -1)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        if (numClasses < -1) throw new ArgumentOutOfRangeException(nameof(numClasses), $"OneHot: numClasses must be ≥ 0, or −1 to infer it, got {numClasses}.");
+        var values = indices.ToArray();
+        foreach (float v in values)
+            if (v != MathF.Floor(v) || v < 0 || (numClasses >= 0 && v >= numClasses))
+                throw new ArgumentOutOfRangeException(nameof(indices), numClasses >= 0
+                    ? $"OneHot: index {v} is not a class index in [0, {numClasses - 1}]."
+                    : $"OneHot: index {v} is not a class index (a non-negative integer).");
+        int classes = numClasses >= 0 ? numClasses : values.Length == 0 ? 0 : (int)values.Max() + 1;
+        var data = new float[values.Length * classes];
+        for (int i = 0; i < values.Length; i++) data[i * classes + (int)values[i]] = 1;
+        return FromArray(data, [.. indices.Shape, classes]).To(indices.Device);
+    }
 
     /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive.</summary>
     public static Tensor Linspace(float start, float end, int steps)

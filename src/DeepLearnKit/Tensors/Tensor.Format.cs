@@ -16,7 +16,9 @@ public sealed partial class Tensor
 
     /// <summary>
     /// <c>tensor([[0.1000, 2.0000], …])</c>: values in one shared format (integers as <c>1.</c>, fixed with 4
-    /// decimals, or scientific when magnitudes span more than 10³), then the device, requiresGrad and gradFn.
+    /// decimals, or scientific when the nonzero magnitudes span more than 10³, exceed 10⁸ or go below 10⁻⁴: PyTorch's
+    /// rule, except that integers stay integers up to 10⁸ and magnitudes below float32's resolution at the tensor's scale,
+    /// <c>|v| &lt; max|v|·2⁻²³</c>, do not count), then the device, requiresGrad and gradFn.
     /// </summary>
     public override string ToString()
     {
@@ -99,17 +101,33 @@ public sealed partial class Tensor
         return all;
     }
 
-    /// <summary>One number format for every value of a tensor, chosen as PyTorch chooses it.</summary>
+    /// <summary>
+    /// One number format for every printed value of a tensor, chosen by PyTorch's rule (torch/_tensor_str.py, _Formatter)
+    /// over the nonzero finite magnitudes m: all integers → <c>1.</c>; otherwise scientific when
+    /// <c>max m / min m &gt; 10³</c> or <c>max m &gt; 10⁸</c> or <c>min m &lt; 10⁻⁴</c>, else fixed with 4 decimals.
+    /// Two deliberate differences: integer-valued tensors turn scientific only above 10⁸ (PyTorch also does at a ratio
+    /// over 10³, which prints <c>Arange(2001)</c> as 0.0000e+00 …); and magnitudes below float32's resolution at the
+    /// tensor's scale, <c>m &lt; max m · 2⁻²³</c>, do not take part — they are rounding residue of float32 arithmetic (a
+    /// vector tanh of 0 giving −5.96e−08 beside values near 1) and print as <c>-0.0000</c> instead of switching every
+    /// value to scientific notation.
+    /// </summary>
     private sealed record NumberFormat(bool IntegerValued, bool Scientific)
     {
+        /// <summary>float32's machine epsilon, 2⁻²³: the relative spacing of floats near the largest value.</summary>
+        private const float Resolution = 1.1920929e-7f;
+
         public static NumberFormat For(float[] values)
         {
             var finite = values.Where(float.IsFinite).ToArray();
             bool integers = finite.All(v => v == MathF.Round(v));
-            var magnitudes = finite.Select(MathF.Abs).Where(v => v != 0).ToArray();
-            bool scientific = magnitudes.Length > 0 && !integers &&
-                (magnitudes.Max() / magnitudes.Min() > 1000 || magnitudes.Max() > 1e8 || magnitudes.Min() < 1e-4);
-            if (integers && magnitudes.Length > 0 && magnitudes.Max() > 1e8) scientific = true;
+            var nonzero = finite.Select(MathF.Abs).Where(v => v != 0).ToArray();
+            if (nonzero.Length == 0) return new NumberFormat(integers, false);
+            float max = nonzero.Max();
+            var resolved = nonzero.Where(v => v >= max * Resolution).ToArray();
+            float min = resolved.Min();
+            bool scientific = integers
+                ? max > 1e8f
+                : max / min > 1000 || max > 1e8f || min < 1e-4f;
             return new NumberFormat(integers && !scientific, scientific);
         }
 

@@ -12,7 +12,7 @@ namespace DeepLearnKit.Training;
 /// </summary>
 public sealed class History
 {
-    /// <summary>What was trained, e.g. <c>Mlp(…) with Adam</c>; the run that records into it sets it when it is unset.</summary>
+    /// <summary>What was trained, e.g. <c>MLP(…) with Adam</c>; the run that records into it sets it when it is unset.</summary>
     public string? Description { get; set; }
 
     /// <summary>The key of the training loss (Keras's name).</summary>

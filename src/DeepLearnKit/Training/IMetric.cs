@@ -20,6 +20,9 @@ public sealed class BatchMetric(string name, Func<Tensor, Tensor, double> comput
     /// <summary>Classification accuracy, <see cref="Training.Metrics.Accuracy"/>.</summary>
     public static BatchMetric Accuracy { get; } = new("accuracy", Training.Metrics.Accuracy);
 
+    /// <summary>Keras' binary accuracy at threshold 0.5, for one sigmoid output per example, <see cref="Training.Metrics.BinaryAccuracy"/>.</summary>
+    public static BatchMetric BinaryAccuracy { get; } = new("binary_accuracy", (o, y) => Training.Metrics.BinaryAccuracy(o, y));
+
     /// <inheritdoc/>
     public string Name { get; } = name;
 

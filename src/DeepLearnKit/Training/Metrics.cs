@@ -49,6 +49,26 @@ public static class Metrics
         return (double)correct / expected.Length;
     }
 
+    /// <summary>
+    /// Keras' <c>binary_accuracy</c>: the share of examples whose thresholded output matches a 0/1 target,
+    /// <c>mean(1[ŷᵢ &gt; threshold] = yᵢ)</c>. <paramref name="outputs"/> are probabilities (after a sigmoid; use threshold 0 for
+    /// logits) of <paramref name="targets"/>' shape, or [N, 1] for targets [N] (<see cref="NN.Loss.BinaryTargets"/>'s rule).
+    /// </summary>
+    public static double BinaryAccuracy(Tensor outputs, Tensor targets, double threshold = 0.5)
+    {
+        var expected = NN.Loss.BinaryTargets("BinaryAccuracy", outputs, targets).ToArray();
+        var scores = outputs.ToArray();
+        if (expected.Length == 0) throw new ArgumentException("BinaryAccuracy: got no examples.");
+        int correct = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (expected[i] is not (0 or 1))
+                throw new ArgumentException($"BinaryAccuracy: targets must be 0 or 1, got {expected[i]} at index {i}.");
+            if ((scores[i] > threshold ? 1 : 0) == expected[i]) correct++;
+        }
+        return (double)correct / expected.Length;
+    }
+
     /// <summary>The ROC curve of <paramref name="scores"/> (higher means more positive) against binary <paramref name="targets"/> (0 or 1).</summary>
     public static RocCurve RocCurve(Tensor scores, Tensor targets) => RocCurve(scores.ToArray(), targets.ToArray());
 

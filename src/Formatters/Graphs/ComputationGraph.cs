@@ -1,6 +1,9 @@
 // The autograd graph behind a tensor as data to draw: one node per tensor (its data and grad) and one per op, as
-// micrograd's draw_dot shows them, found by walking GradFn.Inputs back from the tensor.
-namespace DeepLearnKit.Formatters.Graphs;
+// micrograd's draw_dot shows them, found by walking GradFn.Inputs back from the tensor. In the root namespace, so
+// `using DeepLearnKit.Formatters;` brings every picture a chapter makes; the renderer (GraphSvg) stays in Graphs.
+using DeepLearnKit.Formatters.Graphs;
+
+namespace DeepLearnKit.Formatters;
 
 /// <summary>A node of a <see cref="ComputationGraph"/>: a tensor (value) or the op that made one.</summary>
 /// <param name="Id">Its index in <see cref="ComputationGraph.Nodes"/>.</param>

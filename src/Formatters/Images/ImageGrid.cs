@@ -1,7 +1,9 @@
-// A labelled grid of images (samples, generated images, misclassified examples), drawn as inline PNGs.
+// A labelled grid of images (samples, generated images, misclassified examples), drawn as inline PNGs. In the root
+// namespace with the other pictures a chapter makes; the PNG encoder and tensor-to-pixels code stay in Images.
 using System.Text;
+using DeepLearnKit.Formatters.Images;
 
-namespace DeepLearnKit.Formatters.Images;
+namespace DeepLearnKit.Formatters;
 
 /// <summary>
 /// Images to show side by side with optional captions: <c>new ImageGrid(x[..16], labels)</c> or

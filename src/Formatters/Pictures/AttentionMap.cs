@@ -2,7 +2,7 @@
 using DeepLearnKit.Formatters.Plotly;
 using DeepLearnKit.NN;
 
-namespace DeepLearnKit.Formatters.Pictures;
+namespace DeepLearnKit.Formatters;
 
 /// <summary>
 /// One attention matrix A[t, s] (row t: how much query position t attended to key position s; rows sum to 1) with

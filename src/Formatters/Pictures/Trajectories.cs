@@ -3,7 +3,7 @@
 using DeepLearnKit.Formatters.Plotly;
 using DeepLearnKit.Optim;
 
-namespace DeepLearnKit.Formatters.Pictures;
+namespace DeepLearnKit.Formatters;
 
 /// <summary>One optimizer's path: the points (x, y) it visited, first to last.</summary>
 /// <param name="Name">The legend entry, e.g. <c>SGD momentum 0.9</c>.</param>

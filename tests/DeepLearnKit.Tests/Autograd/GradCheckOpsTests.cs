@@ -1,6 +1,6 @@
 // Every differentiable op's backward checked against central finite differences (GradCheck), on
 // several shapes, with broadcasting, size-1 dims and non-contiguous operands; inputs sit away from
-// the points where an op has a kink (0 for Abs/Relu, ties for Max, Clamp's edges).
+// the points where an op has a kink (0 for Abs/ReLU, ties for Max, Clamp's edges).
 using static DeepLearnKit.Tests.TensorAssert;
 
 namespace DeepLearnKit.Tests.Autograd;
@@ -27,7 +27,7 @@ public class GradCheckOpsTests
         string[] expected =
         [
             "Add", "Sub", "Mul", "Div", "Neg", "Exp", "Log", "Sqrt", "Pow", "Abs", "Clamp", "Maximum", "Minimum", "Where",
-            "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Gelu", "Softmax", "LogSoftmax", "Sum", "Mean", "Max", "Min", "Var",
+            "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "GELU", "Softmax", "LogSoftmax", "Sum", "Mean", "Max", "Min", "Var",
             "Std", "LogSumExp", "MatMul", "Reshape", "View", "Flatten", "Transpose", "T ", "Permute", "Squeeze",
             "Unsqueeze", "Expand", "Narrow", "Slice", "Select", "Indexer", "Cat", "Stack", "Split", "Chunk",
             "IndexSelect", "Gather", "To", "Clone", "Contiguous",
@@ -136,14 +136,14 @@ public class GradCheckOpsTests
         Add("Where broadcast condition", xs => Tensor.Where(condition[0], xs[0], xs[1]), R(64, 3, 4), R(65, 3, 4));
 
         // Activations.
-        Add1("Relu", x => x.Relu(), D(70, 3, 4));
-        Add1("Relu of transposed", x => x.T.Relu(), D(71, 3, 4));
-        Add1("LeakyRelu", x => x.LeakyRelu(0.1f), D(72, 3, 4));
-        Add1("LeakyRelu default slope of sliced", x => x[.., 1..].LeakyRelu(), D(73, 3, 5));
+        Add1("ReLU", x => x.ReLU(), D(70, 3, 4));
+        Add1("ReLU of transposed", x => x.T.ReLU(), D(71, 3, 4));
+        Add1("LeakyReLU", x => x.LeakyReLU(0.1f), D(72, 3, 4));
+        Add1("LeakyReLU default slope of sliced", x => x[.., 1..].LeakyReLU(), D(73, 3, 5));
         Add1("Sigmoid", x => x.Sigmoid(), Between(74, -3, 3, 3, 4));
         Add1("Tanh", x => x.Tanh(), Between(75, -2, 2, 3, 4));
-        Add1("Gelu", x => x.Gelu(), Between(76, -3, 3, 3, 4));
-        Add1("Gelu of transposed", x => x.T.Gelu(), Between(77, -3, 3, 3, 4));
+        Add1("GELU", x => x.GELU(), Between(76, -3, 3, 3, 4));
+        Add1("GELU of transposed", x => x.T.GELU(), Between(77, -3, 3, 3, 4));
         Add1("Softmax last dim", x => x.Softmax(), Between(78, -2, 2, 3, 4));
         Add1("Softmax dim 0", x => x.Softmax(0), Between(79, -2, 2, 3, 4));
         Add1("Softmax middle dim", x => x.Softmax(1), Between(80, -2, 2, 2, 3, 4));

@@ -33,7 +33,7 @@ public sealed class CheckpointTests : IDisposable
         var data = Regression();
         var model = Model(seed: 1);
         var sgd = new SGD(model.Parameters(), learningRate: 0.05, momentum: 0.9, weightDecay: 1e-3);
-        model.Fit(data, Mse, sgd, epochs: 2);
+        model.Fit(data, MSE, sgd, epochs: 2);
         var path = Path.Combine(folder, "run.safetensors");
         Checkpoint.Save(path, model, sgd, new Dictionary<string, string> { ["epoch"] = "2" });
 
@@ -48,8 +48,8 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(sgd.ParamGroups[0].Options, restoredSgd.ParamGroups[0].Options);
 
         // One more epoch on each: the same numbers, bit for bit.
-        model.Fit(data, Mse, sgd, epochs: 1);
-        restored.Fit(data, Mse, restoredSgd, epochs: 1);
+        model.Fit(data, MSE, sgd, epochs: 1);
+        restored.Fit(data, MSE, restoredSgd, epochs: 1);
         Assert.Equal(Bits(model), Bits(restored));
     }
 
@@ -58,7 +58,7 @@ public sealed class CheckpointTests : IDisposable
     {
         var model = Model(seed: 1);
         var sgd = new SGD(model.Parameters(), learningRate: 0.1, momentum: 0.5);
-        model.Fit(Regression(), Mse, sgd, epochs: 1);
+        model.Fit(Regression(), MSE, sgd, epochs: 1);
         var path = Path.Combine(folder, "plain.safetensors");
         Checkpoint.Save(path, model, sgd);
 
@@ -78,12 +78,12 @@ public sealed class CheckpointTests : IDisposable
         var path = Path.Combine(folder, "small.safetensors");
         var small = Model(seed: 1, hidden: 4);
         var smallSgd = new SGD(small.Parameters(), learningRate: 0.1, momentum: 0.9);
-        small.Fit(Regression(), Mse, smallSgd, epochs: 1);
+        small.Fit(Regression(), MSE, smallSgd, epochs: 1);
         Checkpoint.Save(path, small, smallSgd);
 
         var big = Model(seed: 2, hidden: 5);
         var bigSgd = new SGD(big.Parameters(), learningRate: 0.2, momentum: 0.9);
-        big.Fit(Regression(), Mse, bigSgd, epochs: 1);
+        big.Fit(Regression(), MSE, bigSgd, epochs: 1);
         var weights = Bits(big);
         var state = OptimizerBits(bigSgd);
 

@@ -31,7 +31,7 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         clock.Report($"{train}, {validation}, unigram entropy {entropy:0.000} nats");
 
         int v = train.Vocabulary.Size;
-        var model = new CharLanguageModel(v, embedDim: 32, hiddenSize: 128, kind: RecurrentKind.Lstm);
+        var model = new CharLanguageModel(v, embedDim: 32, hiddenSize: 128, kind: RecurrentKind.LSTM);
         var adam = new Adam(model.Parameters(), learningRate: 3e-3);
         Tensor NextCharLoss(Tensor logits, Tensor targets) => Loss.CrossEntropy(logits.Reshape(-1, v), targets.Reshape(-1)); // (N·T, V), (N·T)
 
@@ -50,9 +50,9 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(RecurrentKind.Rnn)]
-    [InlineData(RecurrentKind.Lstm)]
-    [InlineData(RecurrentKind.Gru)]
+    [InlineData(RecurrentKind.RNN)]
+    [InlineData(RecurrentKind.LSTM)]
+    [InlineData(RecurrentKind.GRU)]
     public void Each_recurrent_kind_gives_logits_per_position_and_repeatable_samples(RecurrentKind kind)
     {
         Rng.Seed(4);

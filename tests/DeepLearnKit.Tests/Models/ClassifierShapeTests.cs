@@ -9,16 +9,16 @@ namespace DeepLearnKit.Tests.Models;
 public sealed class ClassifierShapeTests
 {
     [Fact]
-    public void An_Mlp_stacks_linear_batch_norm_activation_and_dropout_per_hidden_layer()
+    public void An_MLP_stacks_linear_batch_norm_activation_and_dropout_per_hidden_layer()
     {
         Rng.Seed(16);
-        var mlp = new Mlp(12, [8, 6], 3, () => new Tanh(), dropout: 0.25f, batchNorm: true);
+        var mlp = new MLP(12, [8, 6], 3, () => new Tanh(), dropout: 0.25f, batchNorm: true);
         Assert.Equal(
             ["Flatten", "Linear", "BatchNorm1d", "Tanh", "Dropout", "Linear", "BatchNorm1d", "Tanh", "Dropout", "Linear"],
             mlp.Layers.NamedChildren().Select(c => c.Module.GetType().Name));
         Assert.Equal([5, 3], mlp.Call(Tensor.Randn(5, 3, 4)).Shape);                       // (N, 3, 4) flattened to (N, 12)
         Assert.Equal(12 * 8 + 8 + 2 * 8 + 8 * 6 + 6 + 2 * 6 + 6 * 3 + 3, mlp.ParameterCount());
-        Assert.Equal("Mlp(Sequential(Flatten, Linear(12→3)))", new Mlp(12, [], 3).ToString());
+        Assert.Equal("MLP(Sequential(Flatten, Linear(12→3)))", new MLP(12, [], 3).ToString());
     }
 
     [Fact]

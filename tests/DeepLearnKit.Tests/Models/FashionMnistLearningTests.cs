@@ -14,13 +14,13 @@ namespace DeepLearnKit.Tests.Models;
 public sealed class FashionMnistLearningTests(ITestOutputHelper output)
 {
     [Fact]
-    public void An_Mlp_reaches_85_percent_test_accuracy_in_two_epochs()
+    public void An_MLP_reaches_85_percent_test_accuracy_in_two_epochs()
     {
         Rng.Seed(1);
         var clock = new TestClock(output);
         var (train, test) = (ZooData.FashionTrain, ZooData.FashionTest);
         clock.Report("data loaded");
-        var model = new Mlp(784, [256, 128], 10);
+        var model = new MLP(784, [256, 128], 10);
         var adam = new Adam(model.Parameters(), learningRate: 1e-3);
 
         var history = model.Fit(new DataLoader(train, batchSize: 128, shuffle: true), (z, y) => Loss.CrossEntropy(z, y), adam, epochs: 2);

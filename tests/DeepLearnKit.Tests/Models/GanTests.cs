@@ -20,8 +20,8 @@ public sealed class GanTests(ITestOutputHelper output)
         Rng.Seed(8);
         var clock = new TestClock(output);
         const int latent = 4, batch = 256, steps = 3000;
-        var generator = new Mlp(latent, [32, 32], 1, () => new LeakyReLU(0.2f));
-        var discriminator = new Mlp(1, [32, 32], 1, () => new LeakyReLU(0.2f));
+        var generator = new MLP(latent, [32, 32], 1, () => new LeakyReLU(0.2f));
+        var discriminator = new MLP(1, [32, 32], 1, () => new LeakyReLU(0.2f));
         // Plain equal rates leave the spread oscillating (0.7 … 1.5 at the end, depending on the seed). A discriminator
         // 4× faster than the generator (Heusel et al. 2017's two time-scale rule) and both rates annealed to 0 settle it.
         var optG = new Adam(generator.Parameters(), learningRate: 5e-4, betas: (0.5, 0.999));
@@ -62,8 +62,8 @@ public sealed class GanTests(ITestOutputHelper output)
     public void The_DCGAN_pair_has_the_right_shapes_and_gradients()
     {
         Rng.Seed(9);
-        var g = new DcganGenerator(latentDim: 16, features: 8);
-        var d = new DcganDiscriminator(features: 8);
+        var g = new DCGANGenerator(latentDim: 16, features: 8);
+        var d = new DCGANDiscriminator(features: 8);
         var z = g.Noise(4);
         Assert.Equal([4, 16, 1, 1], z.Shape);
         var images = g.Call(z);
@@ -92,8 +92,8 @@ public sealed class GanTests(ITestOutputHelper output)
         var clock = new TestClock(output);
         var data = FashionMnist.Load(train: false);                                     // pixels in [0, 1]
         var real = data.Inputs.Narrow(0, 0, 32) * 2f - 1f;                              // (32, 1, 28, 28) in [−1, 1], as tanh gives
-        var g = new DcganGenerator(latentDim: 32, features: 16);
-        var d = new DcganDiscriminator(features: 16);
+        var g = new DCGANGenerator(latentDim: 32, features: 16);
+        var d = new DCGANDiscriminator(features: 16);
         var z = g.Noise(32);
         var (ones, zeros) = (Tensor.Ones(32), Tensor.Zeros(32));
         Tensor LossD() => Loss.BinaryCrossEntropyWithLogits(d.Call(real), ones) + Loss.BinaryCrossEntropyWithLogits(d.Call(g.Call(z).Detach()), zeros);

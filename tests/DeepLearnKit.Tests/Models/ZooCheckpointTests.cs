@@ -15,7 +15,7 @@ public sealed class ZooCheckpointTests
     private static (Module Model, Tensor Input) Make(string name) => name switch
     {
         "resnet" => (new ResNet(), Tensor.Randn(4, 1, 28, 28)),
-        "gpt" => (new TinyGpt(new GptConfig(VocabSize: 9, BlockSize: 8, EmbedDim: 16, Heads: 2, Layers: 2)), Tensor.RandInt(0, 9, 4, 8)),
+        "gpt" => (new TinyGPT(new GPTConfig(VocabSize: 9, BlockSize: 8, EmbedDim: 16, Heads: 2, Layers: 2)), Tensor.RandInt(0, 9, 4, 8)),
         _ => (new CharLanguageModel(vocabSize: 9, embedDim: 8, hiddenSize: 16, numLayers: 2), Tensor.RandInt(0, 9, 4, 8)),
     };
 

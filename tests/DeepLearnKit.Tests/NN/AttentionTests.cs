@@ -173,7 +173,7 @@ public class AttentionTests
             ["ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias",
              "ln_2.weight", "ln_2.bias", "mlp.0.weight", "mlp.0.bias", "mlp.2.weight", "mlp.2.bias"],
             block.NamedParameters().Select(p => p.Name));
-        Assert.Equal([32, 8], block.Mlp[0].StateDict()["weight"].Shape);
+        Assert.Equal([32, 8], block.MLP[0].StateDict()["weight"].Shape);
     }
 
     [Fact]
@@ -218,9 +218,9 @@ public class AttentionTests
         var x = Random(1, 2, 3, 4);
         var ln1 = block.Ln1.Forward(x);
         var h = x + block.Attn.Forward(ln1, ln1, ln1, causal: true);
-        var expected = h + block.Mlp.Forward(block.Ln2.Forward(h));
+        var expected = h + block.MLP.Forward(block.Ln2.Forward(h));
         Close(expected.ToArray(), block.Forward(x).ToArray(), atol: 1e-6);
-        Assert.IsType<GELU>(block.Mlp[1]);
+        Assert.IsType<GELU>(block.MLP[1]);
     }
 
     [Fact]

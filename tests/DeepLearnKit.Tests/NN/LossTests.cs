@@ -63,25 +63,25 @@ public class LossTests
     }
 
     [Fact]
-    public void Nll_of_log_softmax_is_cross_entropy()
+    public void NLL_of_log_softmax_is_cross_entropy()
     {
         var logits = Random(3, 4, 3);
         var targets = Tensor.FromArray(Targets4);
-        Close(Loss.CrossEntropy(logits, targets).ToArray(), Loss.Nll(logits.LogSoftmax(1), targets).ToArray());
+        Close(Loss.CrossEntropy(logits, targets).ToArray(), Loss.NLL(logits.LogSoftmax(1), targets).ToArray());
         var logProbs = logits.LogSoftmax(1).ToArray();
         double byHand = -Enumerable.Range(0, 4).Average(n => logProbs[n * 3 + (int)Targets4[n]]);
-        Assert.Equal(byHand, Loss.Nll(logits.LogSoftmax(1), targets).Item(), 5);
+        Assert.Equal(byHand, Loss.NLL(logits.LogSoftmax(1), targets).Item(), 5);
     }
 
     [Fact]
-    public void Mse_is_the_mean_of_squared_differences()
+    public void MSE_is_the_mean_of_squared_differences()
     {
         var p = Random(4, 2, 3);
         var y = Random(5, 2, 3);
         double byHand = p.ToArray().Zip(y.ToArray(), (a, b) => (double)(a - b) * (a - b)).Average();
-        Assert.Equal(byHand, Loss.Mse(p, y).Item(), 6);
-        Assert.Equal(byHand * 6, Loss.Mse(p, y, Reduction.Sum).Item(), 5);
-        Assert.Equal([2, 3], Loss.Mse(p, y, Reduction.None).Shape);
+        Assert.Equal(byHand, Loss.MSE(p, y).Item(), 6);
+        Assert.Equal(byHand * 6, Loss.MSE(p, y, Reduction.Sum).Item(), 5);
+        Assert.Equal([2, 3], Loss.MSE(p, y, Reduction.None).Shape);
     }
 
     [Fact]
@@ -159,11 +159,62 @@ public class LossTests
         Assert.Equal(byHand / 4, Loss.MultiClassHinge(scores, Tensor.FromArray(Targets4)).Item(), 5);
     }
 
+    /// <summary>Smooth L1 with β and Huber with δ per element, written out as PyTorch's docs write them, in doubles.</summary>
+    private static double SmoothL1ByHand(double d, double beta) => Math.Abs(d) < beta ? 0.5 * d * d / beta : Math.Abs(d) - 0.5 * beta;
+
+    private static double HuberByHand(double d, double delta) => Math.Abs(d) < delta ? 0.5 * d * d : delta * (Math.Abs(d) - 0.5 * delta);
+
+    [Fact]
+    public void L1_smooth_L1_and_Huber_match_their_formulas_on_both_sides_of_the_kink()
+    {
+        // Differences from −2.2 to 2.2: inside and outside β = δ = 1 and β = 0.5.
+        var prediction = Tensor.FromArray([-2.2f, -0.9f, -0.3f, 0, 0.4f, 0.75f, 1.3f, 2.2f], 2, 4);
+        var target = Tensor.FromArray([0, 0, 0.1f, 0, 0, 0.25f, 0, 0.5f], 2, 4);
+        var p = prediction.ToArray();
+        var y = target.ToArray();
+        var d = p.Select((v, i) => (double)v - y[i]).ToArray();
+
+        Close([2, 4], d.Select(v => (float)Math.Abs(v)).ToArray(), Loss.L1(prediction, target, Reduction.None));
+        Assert.Equal(d.Average(Math.Abs), Loss.L1(prediction, target).Item(), 5);
+        Assert.Equal(d.Sum(Math.Abs), Loss.L1(prediction, target, Reduction.Sum).Item(), 5);
+        foreach (double beta in new[] { 1.0, 0.5 })
+        {
+            Close([2, 4], d.Select(v => (float)SmoothL1ByHand(v, beta)).ToArray(), Loss.SmoothL1(prediction, target, Reduction.None, beta));
+            Close([2, 4], d.Select(v => (float)HuberByHand(v, beta)).ToArray(), Loss.Huber(prediction, target, Reduction.None, beta));
+        }
+        Assert.Equal(d.Average(v => SmoothL1ByHand(v, 1)), Loss.SmoothL1(prediction, target).Item(), 5);
+        Assert.Equal(d.Average(v => HuberByHand(v, 1)), Loss.Huber(prediction, target).Item(), 5);
+        // β = 0 is L1; Huber(δ) = δ·SmoothL1(β = δ).
+        Close(Loss.L1(prediction, target, Reduction.None).ToArray(), Loss.SmoothL1(prediction, target, Reduction.None, beta: 0).ToArray());
+        Close((0.5f * Loss.SmoothL1(prediction, target, Reduction.None, 0.5)).ToArray(), Loss.Huber(prediction, target, Reduction.None, 0.5).ToArray());
+    }
+
+    [Fact]
+    public void L1_smooth_L1_and_Huber_gradients_are_the_bounded_slopes_of_their_formulas()
+    {
+        // ∂/∂ŷ: L1 sign(d) (0 at d = 0, as PyTorch); smooth L1 d/β inside, sign(d) outside; Huber d inside, δ·sign(d) outside.
+        float[] d = [-3, -0.5f, 0, 0.25f, 2];
+        float[] Grad(Func<Tensor, Tensor> loss)
+        {
+            var x = Tensor.FromArray(d).RequireGrad();
+            loss(x).Backward();
+            return x.Grad!.ToArray();
+        }
+        var zero = Tensor.Zeros(5);
+        Close([-1, -1, 0, 1, 1], Grad(x => Loss.L1(x, zero, Reduction.Sum)));
+        Close([-1, -0.5f, 0, 0.25f, 1], Grad(x => Loss.SmoothL1(x, zero, Reduction.Sum)));
+        Close([-1, -1, 0, 0.5f, 1], Grad(x => Loss.SmoothL1(x, zero, Reduction.Sum, beta: 0.5)));
+        Close([-2, -0.5f, 0, 0.25f, 2], Grad(x => Loss.Huber(x, zero, Reduction.Sum, delta: 2)));
+        Assert.Contains("SmoothL1: beta", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.SmoothL1(zero, zero, Reduction.Mean, -1)).Message);
+        Assert.Contains("Huber: delta", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.Huber(zero, zero, Reduction.Mean, 0)).Message);
+        Assert.Contains("L1", Assert.Throws<ArgumentException>(() => Loss.L1(Tensor.Zeros(2), Tensor.Zeros(3))).Message);
+    }
+
     [Fact]
     public void Shape_mismatches_name_the_loss_and_both_shapes()
     {
-        var error = Assert.Throws<ArgumentException>(() => Loss.Mse(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
-        Assert.Contains("Mse", error.Message);
+        var error = Assert.Throws<ArgumentException>(() => Loss.MSE(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
+        Assert.Contains("MSE", error.Message);
         Assert.Contains("[2, 3]", error.Message);
         Assert.Contains("[3, 2]", error.Message);
         error = Assert.Throws<ArgumentException>(() => Loss.CrossEntropy(Tensor.Zeros(4, 3), Tensor.Zeros(5)));
@@ -183,18 +234,22 @@ public class LossTests
         var targets = Tensor.FromArray([0f, bad]);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Loss.CrossEntropy(Tensor.Zeros(2, 3), targets));
         Assert.Contains($"CrossEntropy: target {bad} is not a class index in [0, 2]", error.Message);
-        Assert.Contains("Nll", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.Nll(Tensor.Zeros(2, 3), targets)).Message);
+        Assert.Contains("NLL", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.NLL(Tensor.Zeros(2, 3), targets)).Message);
     }
 
     public static TheoryData<string> GradCheckedLosses => new(LossesOfPredictions.Keys);
 
     private static readonly Dictionary<string, Func<Tensor, Tensor>> LossesOfPredictions = new()
     {
-        ["Mse"] = p => Loss.Mse(p, Random(11, 4, 3)),
+        ["MSE"] = p => Loss.MSE(p, Random(11, 4, 3)),
+        ["L1"] = p => Loss.L1(p, Random(14, 4, 3), Reduction.Sum),
+        ["SmoothL1"] = p => Loss.SmoothL1(p, Random(15, 4, 3), Reduction.None),
+        ["SmoothL1 β = 0.7"] = p => Loss.SmoothL1(p, Random(16, 4, 3), Reduction.Sum, beta: 0.7),
+        ["Huber δ = 0.8"] = p => Loss.Huber(p, Random(17, 4, 3), Reduction.None, delta: 0.8),
         ["CrossEntropy"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4)),
         ["CrossEntropy smoothed"] = x => Loss.CrossEntropy(x, Tensor.FromArray(Targets4), Reduction.Sum, labelSmoothing: 0.2),
         ["CrossEntropy [N, C, L]"] = x => Loss.CrossEntropy(x.Reshape(2, 3, 2), Tensor.FromArray([0f, 2f, 1f, 1f], 2, 2), Reduction.None),
-        ["Nll"] = x => Loss.Nll(x.LogSoftmax(1), Tensor.FromArray(Targets4), Reduction.Sum),
+        ["NLL"] = x => Loss.NLL(x.LogSoftmax(1), Tensor.FromArray(Targets4), Reduction.Sum),
         ["BinaryCrossEntropy"] = p => Loss.BinaryCrossEntropy(p.Sigmoid(), Between(12, 0, 1, 4, 3)),
         ["BinaryCrossEntropyWithLogits"] = x => Loss.BinaryCrossEntropyWithLogits(x, Between(13, 0, 1, 4, 3), Reduction.None),
         ["Hinge"] = s => Loss.Hinge(s, Tensor.FromArray([1f, -1f, -1f, 1f, 1f, -1f, 1f, 1f, -1f, -1f, 1f, -1f], 4, 3)),

@@ -32,7 +32,7 @@ public class RecurrentTests
     }
 
     /// <summary>h' = act(W_ih x + b_ih + W_hh h + b_hh).</summary>
-    private static float[] RnnReference(Weights p, float[] x, float[] h, int n, int ins, int hid, bool relu)
+    private static float[] RNNReference(Weights p, float[] x, float[] h, int n, int ins, int hid, bool relu)
     {
         var a = Affine(x, p.Wih, p.Bih, n, ins, 0, hid);
         var b = Affine(h, p.Whh, p.Bhh, n, hid, 0, hid);
@@ -40,7 +40,7 @@ public class RecurrentTests
     }
 
     /// <summary>i, f, g, o gates (rows 0, H, 2H, 3H); c' = f c + i g; h' = o tanh c'.</summary>
-    private static (float[] H, float[] C) LstmReference(Weights p, float[] x, float[] h, float[] c, int n, int ins, int hid)
+    private static (float[] H, float[] C) LSTMReference(Weights p, float[] x, float[] h, float[] c, int n, int ins, int hid)
     {
         double[] Gate(int k) => Affine(x, p.Wih, p.Bih, n, ins, k * hid, hid).Zip(Affine(h, p.Whh, p.Bhh, n, hid, k * hid, hid), (u, v) => u + v).ToArray();
         double[] i = Gate(0), f = Gate(1), g = Gate(2), o = Gate(3);
@@ -56,7 +56,7 @@ public class RecurrentTests
     }
 
     /// <summary>r, z, n gates (rows 0, H, 2H); n = tanh(W_in x + b_in + r (W_hn h + b_hn)); h' = (1 − z) n + z h.</summary>
-    private static float[] GruReference(Weights p, float[] x, float[] h, int n, int ins, int hid)
+    private static float[] GRUReference(Weights p, float[] x, float[] h, int n, int ins, int hid)
     {
         var xr = Affine(x, p.Wih, p.Bih, n, ins, 0, hid);
         var xz = Affine(x, p.Wih, p.Bih, n, ins, hid, hid);
@@ -90,11 +90,11 @@ public class RecurrentTests
     public void RNNCell_matches_its_equation(bool relu, bool bias)
     {
         const int n = 2, ins = 3, hid = 4;
-        var cell = new RNNCell(ins, hid, bias, relu ? Nonlinearity.Relu : Nonlinearity.Tanh);
+        var cell = new RNNCell(ins, hid, bias, relu ? Nonlinearity.ReLU : Nonlinearity.Tanh);
         Fill(cell, 10);
         var x = Random(1, n, ins);
         var h = Random(2, n, hid);
-        var expected = RnnReference(Weights.Of(cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh), x.ToArray(), h.ToArray(), n, ins, hid, relu);
+        var expected = RNNReference(Weights.Of(cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh), x.ToArray(), h.ToArray(), n, ins, hid, relu);
         Close([n, hid], expected, cell.Forward(x, h), atol: 1e-6);
         if (relu) Assert.Contains(0f, expected); // the relu branch really clips something
     }
@@ -106,7 +106,7 @@ public class RecurrentTests
         var cell = new LSTMCell(ins, hid);
         Fill(cell, 20);
         var (x, h, c) = (Random(1, n, ins), Random(2, n, hid), Random(3, n, hid));
-        var (eh, ec) = LstmReference(Weights.Of(cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh), x.ToArray(), h.ToArray(), c.ToArray(), n, ins, hid);
+        var (eh, ec) = LSTMReference(Weights.Of(cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh), x.ToArray(), h.ToArray(), c.ToArray(), n, ins, hid);
         var (hNext, cNext) = cell.Forward(x, (h, c));
         Close([n, hid], eh, hNext, atol: 1e-6);
         Close([n, hid], ec, cNext, atol: 1e-6);
@@ -120,7 +120,7 @@ public class RecurrentTests
         var cell = new GRUCell(ins, hid);
         Fill(cell, 30);
         var (x, h) = (Random(1, n, ins), Random(2, n, hid));
-        var expected = GruReference(Weights.Of(cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh), x.ToArray(), h.ToArray(), n, ins, hid);
+        var expected = GRUReference(Weights.Of(cell.WeightIh, cell.WeightHh, cell.BiasIh, cell.BiasHh), x.ToArray(), h.ToArray(), n, ins, hid);
         Close([n, hid], expected, cell.Forward(x, h), atol: 1e-6);
     }
 
@@ -230,7 +230,7 @@ public class RecurrentTests
 
     [Theory]
     [InlineData(Nonlinearity.Tanh)]
-    [InlineData(Nonlinearity.Relu)]
+    [InlineData(Nonlinearity.ReLU)]
     public void RNN_equals_its_cells_unrolled_over_two_layers(Nonlinearity nonlinearity)
     {
         const int steps = 19, n = 2, ins = 2, hid = 4, layers = 2; // more steps than one input-projection block

@@ -9,13 +9,13 @@ public class ActivationTests
 {
     private static readonly Dictionary<string, (Func<Tensor, Tensor> Op, Func<double, double> Reference, float Low, float High)> activations = new()
     {
-        ["Relu"] = (x => x.Relu(), v => Math.Max(v, 0), -5, 5),
-        ["LeakyRelu"] = (x => x.LeakyRelu(0.2f), v => v > 0 ? v : 0.2 * v, -5, 5),
-        ["LeakyRelu default"] = (x => x.LeakyRelu(), v => v > 0 ? v : 0.01 * v, -5, 5),
+        ["ReLU"] = (x => x.ReLU(), v => Math.Max(v, 0), -5, 5),
+        ["LeakyReLU"] = (x => x.LeakyReLU(0.2f), v => v > 0 ? v : 0.2 * v, -5, 5),
+        ["LeakyReLU default"] = (x => x.LeakyReLU(), v => v > 0 ? v : 0.01 * v, -5, 5),
         ["Sigmoid"] = (x => x.Sigmoid(), v => 1 / (1 + Math.Exp(-v)), -30, 30),
         ["Tanh"] = (x => x.Tanh(), Math.Tanh, -10, 10),
-        ["Gelu"] = (x => x.Gelu(), v => v * 0.5 * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))), -6, 6),
-        ["Gelu near 0"] = (x => x.Gelu(), v => v * 0.5 * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))), -0.5f, 0.5f),
+        ["GELU"] = (x => x.GELU(), v => v * 0.5 * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))), -6, 6),
+        ["GELU near 0"] = (x => x.GELU(), v => v * 0.5 * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))), -0.5f, 0.5f),
     };
 
     public static TheoryData<string> Names => new(activations.Keys);
@@ -38,7 +38,7 @@ public class ActivationTests
         var x = Tensor.FromArray([-1000, -100, 100, 1000, float.MaxValue, -float.MaxValue]);
         Assert.Equal([0, 0, 1, 1, 1, 0], x.Sigmoid().ToArray());
         Assert.Equal([-1, -1, 1, 1, 1, -1], x.Tanh().ToArray());
-        Assert.Equal([0, 0, 100, 1000, float.MaxValue, 0], x.Gelu().ToArray());
+        Assert.Equal([0, 0, 100, 1000, float.MaxValue, 0], x.GELU().ToArray());
     }
 
     [Fact]

@@ -163,7 +163,7 @@ public class ElementwiseTests
         foreach (int[] shape in new[] { new[] { 0 }, new[] { 2, 0 }, new[] { 0, 3 } })
         {
             var x = Tensor.Zeros(shape);
-            foreach (var y in new[] { x.Exp(), x.Sigmoid(), x.Tanh(), x.Relu(), x.Gelu(), x + x, x * 2f, x / Tensor.Ones(1), Tensor.Where(x, x, x), Tensor.Maximum(x, x) })
+            foreach (var y in new[] { x.Exp(), x.Sigmoid(), x.Tanh(), x.ReLU(), x.GELU(), x + x, x * 2f, x / Tensor.Ones(1), Tensor.Where(x, x, x), Tensor.Maximum(x, x) })
             {
                 Assert.Equal(shape, y.Shape);
                 Assert.Empty(y.ToArray());
@@ -208,7 +208,7 @@ public class ElementwiseTests
                 CloseAt(at, ae.Select(x => x * 2f + 1f).ToArray(), (a * 2f + 1f).ToArray(), 0);
                 CloseAt(at, ae.Select(x => (float)Math.Exp(x)).ToArray(), a.Exp().ToArray(), 4e-7);
                 CloseAt(at, ae.Select(x => (float)(1 / (1 + Math.Exp(-x)))).ToArray(), a.Sigmoid().ToArray(), 4e-7);
-                CloseAt(at, ae.Select(x => x > 0 ? x : 0.1f * x).ToArray(), a.LeakyRelu(0.1f).ToArray(), 0);
+                CloseAt(at, ae.Select(x => x > 0 ? x : 0.1f * x).ToArray(), a.LeakyReLU(0.1f).ToArray(), 0);
             }
         }
     }

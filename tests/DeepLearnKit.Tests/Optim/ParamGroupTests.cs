@@ -27,7 +27,7 @@ public class ParamGroupTests
     {
         var a = Tensor.Ones(2).RequireGrad();
         var b = Tensor.Ones(2).RequireGrad();
-        var error = Assert.Throws<ArgumentException>(() => new SGD([new ParamGroup([a, b]), new ParamGroup([a])], new SgdOptions()));
+        var error = Assert.Throws<ArgumentException>(() => new SGD([new ParamGroup([a, b]), new ParamGroup([a])], new SGDOptions()));
         Assert.Contains("more than one group", error.Message);
         var optimizer = new RMSprop([a]);
         Assert.Throws<ArgumentException>(() => optimizer.AddParamGroup(new ParamGroup([b, a])));

@@ -97,6 +97,44 @@ public class CreationTests
     }
 
     [Fact]
+    public void Arange_of_a_float_end_counts_from_zero()
+    {
+        Assert.Equal([0, 1, 2, 3], Tensor.Arange(4f).ToArray());
+        Assert.Equal([0, 1, 2], Tensor.Arange(2.5f).ToArray()); // ⌈2.5⌉ = 3 elements
+        Assert.Empty(Tensor.Arange(-1f).ToArray());
+        // Length ⌈(end − start) / step⌉ and element start + i·step, as a loop in doubles.
+        var t = Tensor.Arange(-1f, 1f, 0.3f).ToArray();
+        Assert.Equal((int)Math.Ceiling((1.0 - -1.0) / 0.3f), t.Length);
+        for (int i = 0; i < t.Length; i++) Assert.Equal((float)(-1.0 + i * (double)0.3f), t[i]);
+        Assert.Contains("Arange", Assert.Throws<ArgumentException>(() => Tensor.Arange(float.NaN)).Message);
+    }
+
+    [Fact]
+    public void OneHot_puts_a_one_at_each_index_in_a_new_last_dim()
+    {
+        var indices = Tensor.FromArray([2, 0, 1, 2, 3, 0], 2, 3);
+        var oneHot = Tensor.OneHot(indices, 5);
+        Assert.Equal([2, 3, 5], oneHot.Shape);
+        var values = oneHot.ToArray();
+        var idx = indices.ToArray();
+        for (int i = 0; i < idx.Length; i++)
+            for (int c = 0; c < 5; c++)
+                Assert.Equal(idx[i] == c ? 1f : 0f, values[i * 5 + c]);
+        Assert.Equal([4], Tensor.OneHot(Tensor.FromArray([0, 3])).Shape[1..]); // inferred: max + 1 classes
+        Assert.Equal([0, 3], Tensor.OneHot(Tensor.Zeros(0), 3).Shape);
+    }
+
+    [Theory]
+    [InlineData(3f)]
+    [InlineData(-1f)]
+    [InlineData(1.5f)]
+    public void OneHot_names_an_index_that_is_not_a_class(float bad)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Tensor.OneHot(Tensor.FromArray([0, bad]), 3));
+        Assert.Contains($"OneHot: index {bad}", error.Message);
+    }
+
+    [Fact]
     public void Linspace_includes_both_ends()
     {
         Assert.Equal([0, 0.25f, 0.5f, 0.75f, 1], Tensor.Linspace(0, 1, 5).ToArray());

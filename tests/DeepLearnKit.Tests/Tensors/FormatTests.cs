@@ -42,10 +42,26 @@ public class FormatTests
     [Fact]
     public void Mixed_magnitudes_print_in_scientific_format()
     {
-        Assert.Equal("tensor([1.0000e-05, 1.0000e+03])", Tensor.FromArray([1e-5f, 1000]).ToString());
+        Assert.Equal("tensor([1.0000e-03, 1.0000e+03])", Tensor.FromArray([1e-3f, 1000]).ToString());
         Assert.Equal("tensor([ 1.5000e+00, -2.0000e+04])", Tensor.FromArray([1.5f, -20000]).ToString());
         Assert.Equal("tensor([1.0000e+09, 1.0000e+00])", Tensor.FromArray([1e9f, 1]).ToString()); // integers above 10⁸
         Assert.Equal("tensor([0.0010, 0.5000])", Tensor.FromArray([0.001f, 0.5f]).ToString()); // within 10³: fixed
+    }
+
+    [Fact]
+    public void A_value_below_float32_resolution_does_not_switch_the_format()
+    {
+        // tanh(0) computed by a vector kernel can come out as −2⁻²⁴ = −5.96e−08 beside values near 1: that is rounding
+        // residue (below max·2⁻²³), so the row stays fixed; PyTorch's own rule would print all three in e-notation.
+        Assert.Equal("tensor([-0.9951, -0.0000,  0.9951])", Tensor.FromArray([-0.9951f, -5.9604645e-08f, 0.9951f]).ToString());
+        Assert.Equal("tensor([[ 0.5000,  0.0000],\n        [-0.2500,  1.0000]])",
+            Tensor.FromArray([0.5f, 1e-8f, -0.25f, 1], 2, 2).ToString());
+        // A small value that float32 resolves at this scale is real, and PyTorch's rule applies to it.
+        Assert.Equal("tensor([5.0000e-01, 1.0000e-06])", Tensor.FromArray([0.5f, 1e-6f]).ToString());
+        Assert.Equal("tensor([1.0000e-08, 2.0000e-08])", Tensor.FromArray([1e-8f, 2e-8f]).ToString());
+        Assert.Equal("tensor([2.0000e-03, 3.0000e+00])", Tensor.FromArray([0.002f, 3f]).ToString()); // ratio 1500 > 10³
+        // The line is relative: 10⁻⁵ vanishes beside 1000 (1000 + 10⁻⁵ is 1000 in float32), so it prints as zero.
+        Assert.Equal("tensor([   0.0000, 1000.0000])", Tensor.FromArray([1e-5f, 1000]).ToString());
     }
 
     [Fact]

@@ -157,7 +157,7 @@ public class CallbackTests
         var batch = new Batch(Tensor.FromArray([1, 2, -1, 0.5f, 0.25f, -2, 3, 1], 4, 2), Tensor.FromArray([1, -2, 0.5f, 4], 4, 1));
         var recorder = new GradientFlowRecorder();
         var weights = new WeightsAtBackward();
-        model.Fit([batch], Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs: 1, callbacks: [recorder, weights]);
+        model.Fit([batch], MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs: 1, callbacks: [recorder, weights]);
 
         Assert.Equal([0.5f, -0.5f], weights.Weight!); // OnAfterBackward ran before the step
         var step = Assert.Single(recorder.Steps);
@@ -178,7 +178,7 @@ public class CallbackTests
     {
         var model = FixedLinear(2, 1);
         var recorder = new GradientFlowRecorder(every: 3);
-        model.Fit(Regression(), Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [recorder]);
+        model.Fit(Regression(), MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [recorder]);
         Assert.Equal([0, 3, 6], recorder.Steps.Select(s => s.GlobalStep));
         Assert.Equal([0, 0, 1], recorder.Steps.Select(s => s.Epoch));
     }
@@ -189,7 +189,7 @@ public class CallbackTests
         var model = FixedLinear(2, 1);
         int perEpoch = 0, perBatch = 0;
         var sgd = new SGD(model.Parameters(), learningRate: 0.1);
-        var history = model.Fit(Regression(), Mse, sgd, epochs: 3, callbacks:
+        var history = model.Fit(Regression(), MSE, sgd, epochs: 3, callbacks:
         [
             new LRSchedulerCallback(() => perEpoch++),
             new LRSchedulerCallback(() => { perBatch++; sgd.ParamGroups[0].LearningRate *= 0.5; }, StepInterval.Batch),
@@ -198,6 +198,22 @@ public class CallbackTests
         Assert.Equal(12, perBatch);
         // The history records the rate each step used: halved after every step.
         Assert.Equal(Enumerable.Range(0, 12).Select(i => 0.1 * Math.Pow(0.5, i)), history.StepLearningRate, (a, b) => Math.Abs(a - b) < 1e-15);
+    }
+
+    [Fact]
+    public void A_plateau_schedule_is_stepped_with_the_monitored_value_of_each_epoch()
+    {
+        var context = Context();
+        var plateau = new ReduceLROnPlateau(context.Optimizer, factor: 0.5, patience: 1);
+        var callback = new LRSchedulerCallback(plateau, monitor: "loss");
+        double[] losses = [1.0, 0.5, 0.5, 0.5, 0.4];
+        foreach (var (loss, e) in losses.Select((l, e) => (l, e))) callback.OnEpochEnd(context, Epoch(e, loss));
+        // 1.0 and 0.5 improve; two epochs of 0.5 exceed patience 1 → 0.01·0.5; 0.4 improves.
+        Assert.Equal(0.005, context.Optimizer.ParamGroups[0].LearningRate, 12);
+        Assert.Equal((5, 0.4), (plateau.LastEpoch, plateau.Best));
+        var error = Assert.Throws<InvalidOperationException>(() => new LRSchedulerCallback(plateau).OnEpochEnd(context, Epoch(5, 0.3)));
+        Assert.Contains("'val_loss'", error.Message);
+        Assert.Contains("pass validation data to Fit", error.Message);
     }
 
     private sealed class Collect<T> : IProgress<T>
@@ -216,7 +232,7 @@ public class CallbackTests
         int epochs = 0, ends = 0;
         progress.EpochEnded += (_, _) => epochs++;
         progress.TrainEnded += _ => ends++;
-        var history = model.Fit(Regression(), Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [progress]);
+        var history = model.Fit(Regression(), MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs: 2, callbacks: [progress]);
 
         Assert.Equal(8, sink.Items.Count);
         Assert.Equal(history.StepLoss, sink.Items.Select(s => s.Loss));

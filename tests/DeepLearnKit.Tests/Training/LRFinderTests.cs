@@ -11,7 +11,7 @@ public class LRFinderTests
     public void The_rates_rise_by_a_constant_factor_from_min_to_max()
     {
         var model = FixedLinear(2, 1);
-        var result = LRFinder.Run(model, Regression(), Mse, new SGD(model.Parameters()), minLr: 1e-5, maxLr: 1e-1, steps: 41, divergeFactor: 1e9);
+        var result = LRFinder.Run(model, Regression(), MSE, new SGD(model.Parameters()), minLr: 1e-5, maxLr: 1e-1, steps: 41, divergeFactor: 1e9);
         Assert.False(result.Diverged);
         Assert.Equal(41, result.LearningRates.Count);
         Assert.Equal(1e-5, result.LearningRates[0], 15);
@@ -30,12 +30,12 @@ public class LRFinderTests
         var data = Regression();
         var sgd = new SGD(model.Parameters(), learningRate: 0.05, momentum: 0.9);
         // Two ordinary steps first, so the optimizer has momentum buffers and step counts to restore.
-        model.Fit(data.Take(2), Mse, sgd, epochs: 1);
+        model.Fit(data.Take(2), MSE, sgd, epochs: 1);
         var weights = Bits(model);
         var buffers = sgd.State.ToDictionary(s => s.Key, s => (s.Value.Step, Bits(s.Value.Tensors["momentum_buffer"])));
         model.Eval();
 
-        var result = LRFinder.Run(model, data, Mse, sgd, minLr: 1e-4, maxLr: 100, steps: 100);
+        var result = LRFinder.Run(model, data, MSE, sgd, minLr: 1e-4, maxLr: 100, steps: 100);
 
         Assert.True(result.Diverged);
         Assert.InRange(result.LearningRates.Count, 3, 99);

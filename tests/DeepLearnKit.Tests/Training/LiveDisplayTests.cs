@@ -44,7 +44,7 @@ public class LiveDisplayTests
         {
             var model = FixedLinear(2, 1);
             ICallback[] callbacks = interval is { } gap ? [new LiveDisplay(gap)] : [];
-            return model.Fit(Regression(), Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs, callbacks: callbacks, live: live);
+            return model.Fit(Regression(), MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs, callbacks: callbacks, live: live);
         }
         finally
         {

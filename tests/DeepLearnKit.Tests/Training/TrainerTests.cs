@@ -14,7 +14,7 @@ public class TrainerTests
     {
         var model = FixedLinear(2, 1);
         var data = Regression(); // 4 batches of 8
-        var history = model.Fit(data, Mse, new SGD(model.Parameters(), learningRate: 0.2), epochs: 60);
+        var history = model.Fit(data, MSE, new SGD(model.Parameters(), learningRate: 0.2), epochs: 60);
 
         Assert.Equal(60, history.Epochs);
         Assert.Equal(240, history.Steps);
@@ -35,7 +35,7 @@ public class TrainerTests
     {
         var model = FixedLinear(2, 1);
         var data = Regression(n: 20, batchSize: 8); // batches of 8, 8, 4
-        var history = model.Fit(data, Mse, new SGD(model.Parameters(), learningRate: 0.05), epochs: 2);
+        var history = model.Fit(data, MSE, new SGD(model.Parameters(), learningRate: 0.05), epochs: 2);
         var s = history.StepLoss;
         Assert.Equal((8 * s[0] + 8 * s[1] + 4 * s[2]) / 20, history.EpochLoss[0], 12);
         Assert.Equal((8 * s[3] + 8 * s[4] + 4 * s[5]) / 20, history.EpochLoss[1], 12);
@@ -64,7 +64,7 @@ public class TrainerTests
         var train = Regression();
         var validation = Regression(n: 12, batchSize: 6, seed: 9);
         probe.Eval(); // Fit must put it back to this
-        var history = probe.Fit(train, Mse, new SGD(probe.Parameters(), learningRate: 0.1), epochs: 3, validation: validation);
+        var history = probe.Fit(train, MSE, new SGD(probe.Parameters(), learningRate: 0.1), epochs: 3, validation: validation);
 
         var validationInputs = validation.Select(b => b.Inputs).ToHashSet(ReferenceEqualityComparer.Instance);
         var validationCalls = probe.Calls.Where(c => validationInputs.Contains(c.Input)).ToList();
@@ -78,7 +78,7 @@ public class TrainerTests
         // The last validation loss is the trained model's loss on the validation set (weighted by batch size).
         double expected;
         using (Tensor.NoGrad())
-            expected = validation.Sum(b => Mse(probe.Call(b.Inputs), b.Targets).Item() * b.Count) / 12;
+            expected = validation.Sum(b => MSE(probe.Call(b.Inputs), b.Targets).Item() * b.Count) / 12;
         Assert.Equal(3, history.ValidationLoss.Count);
         Assert.Equal(expected, history.ValidationLoss[^1], 6);
         Assert.Equal(history.ValidationLoss, history["val_loss"]);
@@ -131,7 +131,7 @@ public class TrainerTests
         var model = FixedLinear(2, 1);
         using var source = new CancellationTokenSource();
         var probe = new CancelAfter(source, k);
-        var history = model.Fit(Regression(), Mse, new SGD(model.Parameters(), learningRate: 0.1), epochs: 5,
+        var history = model.Fit(Regression(), MSE, new SGD(model.Parameters(), learningRate: 0.1), epochs: 5,
             validation: Regression(seed: 4), callbacks: [probe], cancellationToken: source.Token);
 
         Assert.True(history.Cancelled);
@@ -147,7 +147,7 @@ public class TrainerTests
     {
         var model = FixedLinear(2, 1);
         var before = Bits(model);
-        var history = model.Fit(Regression(), Mse, new SGD(model.Parameters()), epochs: 2, cancellationToken: new CancellationToken(true));
+        var history = model.Fit(Regression(), MSE, new SGD(model.Parameters()), epochs: 2, cancellationToken: new CancellationToken(true));
         Assert.Equal(0, history.Steps);
         Assert.True(history.Cancelled);
         Assert.Equal(before, Bits(model));
@@ -159,7 +159,7 @@ public class TrainerTests
         // A learning rate far too large makes the loss grow every epoch, so with patience 0 the run stops after epoch 1.
         var model = FixedLinear(2, 1);
         var stopper = new EarlyStopping(monitor: "loss", patience: 0);
-        var history = model.Fit(Regression(), Mse, new SGD(model.Parameters(), learningRate: 5), epochs: 10, callbacks: [stopper]);
+        var history = model.Fit(Regression(), MSE, new SGD(model.Parameters(), learningRate: 5), epochs: 10, callbacks: [stopper]);
         Assert.Equal(2, history.Epochs);
         Assert.Equal(8, history.Steps);
         Assert.Equal(1, stopper.StoppedEpoch);

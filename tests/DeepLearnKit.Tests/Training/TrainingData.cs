@@ -49,7 +49,7 @@ internal static class TrainingData
     }
 
     /// <summary>Mean squared error, mean((ŷ − y)²).</summary>
-    public static Tensor Mse(Tensor output, Tensor target) => (output - target).Square().Mean();
+    public static Tensor MSE(Tensor output, Tensor target) => (output - target).Square().Mean();
 
     /// <summary>Cross-entropy of logits [N, C] against class ids [N]: −mean(log softmax(z)[y]), through a one-hot mask.</summary>
     public static Tensor CrossEntropy(Tensor logits, Tensor targets)

@@ -11,16 +11,16 @@ internal sealed partial class CpuBackend
 {
     // About how many multiply-adds one element of a gate costs (the transcendentals dominate); sets when
     // the batch rows are worth spreading over threads.
-    private const int LstmWorkPerElement = 16;
+    private const int LSTMWorkPerElement = 16;
 
-    public void LstmCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
+    public void LSTMCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
         TensorStorage state, TensorStorage activations)
     {
         try
         {
             float[] pre = Data(gates), cPrev = Data(c), hc = Data(state), act = Data(activations);
             int h = hidden, g4 = 4 * hidden;
-            CpuParallel.For(batch, (long)LstmWorkPerElement * g4, n =>
+            CpuParallel.For(batch, (long)LSTMWorkPerElement * g4, n =>
             {
                 var a = act.AsSpan(n * g4, g4);
                 var p = pre.AsSpan(gatesOffset + n * g4, g4);
@@ -41,20 +41,20 @@ internal sealed partial class CpuBackend
         }
     }
 
-    public void LstmCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
+    public void LSTMCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
         int batch, int hidden, TensorStorage gradGates, TensorStorage gradC)
     {
         try
         {
             float[] act = Data(activations), cPrev = Data(c), hc = Data(state), dhc = Data(gradState), dGates = Data(gradGates), dC = Data(gradC);
             int h = hidden, g4 = 4 * hidden;
-            CpuParallel.For(batch, (long)LstmWorkPerElement * g4, n =>
+            CpuParallel.For(batch, (long)LSTMWorkPerElement * g4, n =>
             {
                 float[] tanhC = ArrayPool<float>.Shared.Rent(h);
                 try
                 {
                     TensorPrimitives.Tanh(hc.AsSpan((batch + n) * h, h), tanhC.AsSpan(0, h));
-                    LstmCellBackwardRow(act.AsSpan(n * g4, g4), cPrev.AsSpan(cOffset + n * h, h), tanhC.AsSpan(0, h),
+                    LSTMCellBackwardRow(act.AsSpan(n * g4, g4), cPrev.AsSpan(cOffset + n * h, h), tanhC.AsSpan(0, h),
                         dhc.AsSpan(n * h, h), dhc.AsSpan((batch + n) * h, h), dGates.AsSpan(n * g4, g4), dC.AsSpan(n * h, h));
                 }
                 finally
@@ -79,7 +79,7 @@ internal sealed partial class CpuBackend
     /// </code>
     /// Vectors of <see cref="Vector{T}.Count"/> elements, then the same formulas one element at a time for the rest.
     /// </summary>
-    private static void LstmCellBackwardRow(ReadOnlySpan<float> a, ReadOnlySpan<float> c, ReadOnlySpan<float> tanhC,
+    private static void LSTMCellBackwardRow(ReadOnlySpan<float> a, ReadOnlySpan<float> c, ReadOnlySpan<float> tanhC,
         ReadOnlySpan<float> dh, ReadOnlySpan<float> dcNext, Span<float> dGates, Span<float> dC)
     {
         int h = c.Length, j = 0;

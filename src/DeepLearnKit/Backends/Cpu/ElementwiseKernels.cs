@@ -19,7 +19,7 @@ internal static class ElementwiseKernels
             case UnaryOp.Abs: TensorPrimitives.Abs(x, d); break;
             case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, d); break;
             case UnaryOp.Tanh: TanhKernel.Tanh(x, d); break;
-            case UnaryOp.Relu: TensorPrimitives.Max(x, 0f, d); break;
+            case UnaryOp.ReLU: TensorPrimitives.Max(x, 0f, d); break;
             case UnaryOp.Pow: TensorPrimitives.Pow(x, p, d); break;
             case UnaryOp.Affine:
                 TensorPrimitives.Multiply(x, p, d);
@@ -30,7 +30,7 @@ internal static class ElementwiseKernels
                 TensorPrimitives.Min(d, q, d);
                 break;
             case UnaryOp.ScalarDivide: TensorPrimitives.Divide(p, x, d); break;
-            case UnaryOp.LeakyRelu or UnaryOp.LeakyReluGrad: LeakyRelu(op, x, d, p); break;
+            case UnaryOp.LeakyReLU or UnaryOp.LeakyReLUGrad: LeakyReLU(op, x, d, p); break;
             default:
                 for (int i = 0; i < x.Length; i++) d[i] = Scalar(op, x[i], p);
                 break;
@@ -38,7 +38,7 @@ internal static class ElementwiseKernels
     }
 
     /// <summary>Leaky ReLU (<c>x or p·x</c>) and its derivative (<c>1 or p</c>), vectorised.</summary>
-    private static void LeakyRelu(UnaryOp op, ReadOnlySpan<float> x, Span<float> d, float p)
+    private static void LeakyReLU(UnaryOp op, ReadOnlySpan<float> x, Span<float> d, float p)
     {
         int i = 0, width = Vector<float>.Count;
         var slope = new Vector<float>(p);
@@ -46,7 +46,7 @@ internal static class ElementwiseKernels
         {
             var v = new Vector<float>(x[i..]);
             var positive = Vector.GreaterThan(v, Vector<float>.Zero);
-            var r = op == UnaryOp.LeakyRelu
+            var r = op == UnaryOp.LeakyReLU
                 ? Vector.ConditionalSelect(positive, v, v * slope)
                 : Vector.ConditionalSelect(positive, Vector<float>.One, slope);
             r.CopyTo(d[i..]);
@@ -58,10 +58,10 @@ internal static class ElementwiseKernels
     public static float Scalar(UnaryOp op, float x, float p) => op switch
     {
         UnaryOp.Sign => x > 0 ? 1f : x < 0 ? -1f : 0f,
-        UnaryOp.LeakyRelu => x > 0 ? x : p * x,
-        UnaryOp.LeakyReluGrad => x > 0 ? 1f : p,
-        UnaryOp.Gelu => x * NormalCdf(x),
-        UnaryOp.GeluGrad => NormalCdf(x) + x * MathF.Exp(-0.5f * x * x) * 0.3989422804f,
+        UnaryOp.LeakyReLU => x > 0 ? x : p * x,
+        UnaryOp.LeakyReLUGrad => x > 0 ? 1f : p,
+        UnaryOp.GELU => x * NormalCdf(x),
+        UnaryOp.GELUGrad => NormalCdf(x) + x * MathF.Exp(-0.5f * x * x) * 0.3989422804f,
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "No scalar form for this op."),
     };
 
@@ -89,7 +89,7 @@ internal static class ElementwiseKernels
             case BinaryOp.Pow: TensorPrimitives.Pow(a, b, d); break;
             case BinaryOp.Max: TensorPrimitives.Max(a, b, d); break;
             case BinaryOp.Min: TensorPrimitives.Min(a, b, d); break;
-            case BinaryOp.ReluGrad or BinaryOp.SigmoidGrad or BinaryOp.TanhGrad: ActivationGrad(op, a, b, d); break;
+            case BinaryOp.ReLUGrad or BinaryOp.SigmoidGrad or BinaryOp.TanhGrad: ActivationGrad(op, a, b, d); break;
             default:
                 for (int i = 0; i < d.Length; i++) d[i] = Scalar(op, a[i], b[i]);
                 break;
@@ -107,7 +107,7 @@ internal static class ElementwiseKernels
             var y = new Vector<float>(b[i..]);
             var r = op switch
             {
-                BinaryOp.ReluGrad => Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<float>.Zero), g, Vector<float>.Zero),
+                BinaryOp.ReLUGrad => Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<float>.Zero), g, Vector<float>.Zero),
                 BinaryOp.SigmoidGrad => g * y * (one - y),
                 _ => g * (one - y * y),
             };
@@ -167,7 +167,7 @@ internal static class ElementwiseKernels
         BinaryOp.Le => a <= b ? 1f : 0f,
         BinaryOp.Gt => a > b ? 1f : 0f,
         BinaryOp.Ge => a >= b ? 1f : 0f,
-        BinaryOp.ReluGrad => b > 0 ? a : 0f,
+        BinaryOp.ReLUGrad => b > 0 ? a : 0f,
         BinaryOp.SigmoidGrad => a * b * (1f - b),
         BinaryOp.TanhGrad => a * (1f - b * b),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),

@@ -58,8 +58,8 @@ internal sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int> avgPoolBackward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> indexSelect;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> indexAdd;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs> lstmCell;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs> lstmCellBackward;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs> lstmCell;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs> lstmCellBackward;
 
     private IlgpuBackend(Accelerator accelerator, string name)
     {
@@ -82,8 +82,8 @@ internal sealed class IlgpuBackend : IBackend
         avgPoolBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int>(IlgpuKernels.AvgPoolBackwardKernel);
         indexSelect = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.IndexSelectKernel);
         indexAdd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.IndexAddKernel);
-        lstmCell = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs>(IlgpuKernels.LstmCellKernel);
-        lstmCellBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LstmArgs>(IlgpuKernels.LstmCellBackwardKernel);
+        lstmCell = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs>(IlgpuKernels.LSTMCellKernel);
+        lstmCellBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs>(IlgpuKernels.LSTMCellBackwardKernel);
     }
 
     /// <summary>The backend on ILGPU's CPU accelerator: the GPU kernels, run on the host (for tests).</summary>
@@ -318,26 +318,26 @@ internal sealed class IlgpuBackend : IBackend
             Storage(destination, nameof(IndexAdd)).View, axis, inner, indexCount);
     }
 
-    public void LstmCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
+    public void LSTMCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
         TensorStorage state, TensorStorage activations)
     {
         Enter();
         int count = batch * hidden;
         if (count == 0) return;
-        lstmCell(count, Storage(gates, nameof(LstmCell)).View, Storage(c, nameof(LstmCell)).View, Storage(state, nameof(LstmCell)).View,
-            Storage(activations, nameof(LstmCell)).View, new LstmArgs(batch, hidden, gatesOffset, cOffset));
+        lstmCell(count, Storage(gates, nameof(LSTMCell)).View, Storage(c, nameof(LSTMCell)).View, Storage(state, nameof(LSTMCell)).View,
+            Storage(activations, nameof(LSTMCell)).View, new LSTMArgs(batch, hidden, gatesOffset, cOffset));
     }
 
-    public void LstmCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
+    public void LSTMCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
         int batch, int hidden, TensorStorage gradGates, TensorStorage gradC)
     {
         Enter();
         int count = batch * hidden;
         if (count == 0) return;
-        lstmCellBackward(count, Storage(activations, nameof(LstmCellBackward)).View, Storage(c, nameof(LstmCellBackward)).View,
-            Storage(state, nameof(LstmCellBackward)).View, Storage(gradState, nameof(LstmCellBackward)).View,
-            Storage(gradGates, nameof(LstmCellBackward)).View, Storage(gradC, nameof(LstmCellBackward)).View,
-            new LstmArgs(batch, hidden, 0, cOffset));
+        lstmCellBackward(count, Storage(activations, nameof(LSTMCellBackward)).View, Storage(c, nameof(LSTMCellBackward)).View,
+            Storage(state, nameof(LSTMCellBackward)).View, Storage(gradState, nameof(LSTMCellBackward)).View,
+            Storage(gradGates, nameof(LSTMCellBackward)).View, Storage(gradC, nameof(LSTMCellBackward)).View,
+            new LSTMArgs(batch, hidden, 0, cOffset));
     }
 
     /// <summary>

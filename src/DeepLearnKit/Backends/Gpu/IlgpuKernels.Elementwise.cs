@@ -134,17 +134,17 @@ internal static partial class IlgpuKernels
             case UnaryOp.Sqrt: return MathF.Sqrt(x);
             case UnaryOp.Abs: return MathF.Abs(x);
             case UnaryOp.Sign: return x > 0 ? 1f : x < 0 ? -1f : 0f;
-            case UnaryOp.Relu: return MathF.Max(x, 0f);
-            case UnaryOp.LeakyRelu: return x > 0 ? x : p * x;
+            case UnaryOp.ReLU: return MathF.Max(x, 0f);
+            case UnaryOp.LeakyReLU: return x > 0 ? x : p * x;
             case UnaryOp.Sigmoid: return 1f / (1f + IlgpuMath.Exp(-x));
             case UnaryOp.Tanh: return IlgpuMath.Tanh(x);
-            case UnaryOp.Gelu: return x * IlgpuMath.NormalCdf(x);
-            case UnaryOp.GeluGrad: return IlgpuMath.NormalCdf(x) + x * IlgpuMath.Exp(-0.5f * x * x) * 0.3989422804f;
+            case UnaryOp.GELU: return x * IlgpuMath.NormalCdf(x);
+            case UnaryOp.GELUGrad: return IlgpuMath.NormalCdf(x) + x * IlgpuMath.Exp(-0.5f * x * x) * 0.3989422804f;
             case UnaryOp.Pow: return IlgpuMath.Pow(x, p);
             case UnaryOp.Clamp: return MathF.Min(MathF.Max(x, p), q);
             case UnaryOp.Affine: return p * x + q;
             case UnaryOp.ScalarDivide: return p / x;
-            case UnaryOp.LeakyReluGrad: return x > 0 ? 1f : p;
+            case UnaryOp.LeakyReLUGrad: return x > 0 ? 1f : p;
             default: return float.NaN;   // unreachable: the host checks the op
         }
     }
@@ -167,7 +167,7 @@ internal static partial class IlgpuKernels
             case BinaryOp.Le: return a <= b ? 1f : 0f;
             case BinaryOp.Gt: return a > b ? 1f : 0f;
             case BinaryOp.Ge: return a >= b ? 1f : 0f;
-            case BinaryOp.ReluGrad: return b > 0 ? a : 0f;
+            case BinaryOp.ReLUGrad: return b > 0 ? a : 0f;
             case BinaryOp.SigmoidGrad: return a * b * (1f - b);
             case BinaryOp.TanhGrad: return a * (1f - b * b);
             default: return float.NaN;   // unreachable: the host checks the op

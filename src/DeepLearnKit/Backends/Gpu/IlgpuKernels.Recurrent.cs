@@ -5,7 +5,7 @@ using ILGPU;
 namespace DeepLearnKit.Backends.Gpu;
 
 /// <summary>The sizes and input offsets of one LSTM cell launch: gates [Batch, 4·Hidden] at GatesOffset, c [Batch, Hidden] at COffset.</summary>
-internal readonly record struct LstmArgs(int Batch, int Hidden, int GatesOffset, int COffset);
+internal readonly record struct LSTMArgs(int Batch, int Hidden, int GatesOffset, int COffset);
 
 internal static partial class IlgpuKernels
 {
@@ -13,8 +13,8 @@ internal static partial class IlgpuKernels
     /// Thread e = n·H + j: i, f, g, o = σ, σ, tanh, σ of the gates' pre-activations at (n, j); writes them to
     /// <paramref name="activations"/>, c' = f·c + i·g to state[1] and h' = o·tanh c' to state[0].
     /// </summary>
-    public static void LstmCellKernel(Index1D e, ArrayView<float> gates, ArrayView<float> c, ArrayView<float> state,
-        ArrayView<float> activations, LstmArgs args)
+    public static void LSTMCellKernel(Index1D e, ArrayView<float> gates, ArrayView<float> c, ArrayView<float> state,
+        ArrayView<float> activations, LSTMArgs args)
     {
         int h = args.Hidden, n = e / h, j = e - n * h;
         int row = n * 4 * h + j;
@@ -32,9 +32,9 @@ internal static partial class IlgpuKernels
         state[e] = o * IlgpuMath.Tanh(cNext);
     }
 
-    /// <summary>Thread e = n·H + j: the cell's backward at (n, j), the formulas of <c>CpuBackend.LstmCellBackwardRow</c>.</summary>
-    public static void LstmCellBackwardKernel(Index1D e, ArrayView<float> activations, ArrayView<float> c, ArrayView<float> state,
-        ArrayView<float> gradState, ArrayView<float> gradGates, ArrayView<float> gradC, LstmArgs args)
+    /// <summary>Thread e = n·H + j: the cell's backward at (n, j), the formulas of <c>CpuBackend.LSTMCellBackwardRow</c>.</summary>
+    public static void LSTMCellBackwardKernel(Index1D e, ArrayView<float> activations, ArrayView<float> c, ArrayView<float> state,
+        ArrayView<float> gradState, ArrayView<float> gradGates, ArrayView<float> gradC, LSTMArgs args)
     {
         int h = args.Hidden, n = e / h, j = e - n * h;
         int row = n * 4 * h + j;

@@ -23,7 +23,7 @@ public sealed class TransformerBlock : Module
         Ln1 = RegisterModule("ln_1", new LayerNorm(embedDim));
         Attn = RegisterModule("attn", new MultiHeadAttention(embedDim, numHeads, dropout, bias));
         Ln2 = RegisterModule("ln_2", new LayerNorm(embedDim));
-        Mlp = RegisterModule("mlp", new Sequential(
+        MLP = RegisterModule("mlp", new Sequential(
             new Linear(embedDim, 4 * embedDim, bias),
             new GELU(),
             new Linear(4 * embedDim, embedDim, bias),
@@ -44,13 +44,13 @@ public sealed class TransformerBlock : Module
     public LayerNorm Ln2 { get; }
 
     /// <summary>Linear(E, 4E) → GELU → Linear(4E, E) → Dropout.</summary>
-    public Sequential Mlp { get; }
+    public Sequential MLP { get; }
 
     /// <summary>x [N, T, E] → [N, T, E].</summary>
     public override Tensor Forward(Tensor input)
     {
         var normed = Ln1.Call(input);
         var x = input + residualDropout.Call(Attn.Forward(normed, normed, normed, Causal)); // (N, T, E)
-        return x + Mlp.Call(Ln2.Call(x)); // (N, T, E)
+        return x + MLP.Call(Ln2.Call(x)); // (N, T, E)
     }
 }

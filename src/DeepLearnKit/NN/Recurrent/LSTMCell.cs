@@ -39,12 +39,12 @@ public sealed class LSTMCell : RecurrentCell
     /// <summary>
     /// The update after the input projection <c>gi = x·W_ihᵀ + b_ih</c> [N, 4H] (the LSTM layer computes it, b_hh
     /// included, for all steps at once and passes no biasHh): the gate pre-activations are <c>gi + h·W_hhᵀ + b_hh</c>
-    /// (one GEMM into a copy of gi), and the rest of the update is one fused op, <see cref="Tensor.LstmCell"/>.
+    /// (one GEMM into a copy of gi), and the rest of the update is one fused op, <see cref="Tensor.LSTMCell"/>.
     /// </summary>
     internal static (Tensor H, Tensor C) Step(Tensor gi, Tensor h, Tensor c, Tensor weightHh, Tensor? biasHh)
     {
         var gates = Tensor.AddMatMul(biasHh is null ? gi : gi + biasHh, h, weightHh.T); // (N, 4H)
-        var state = Tensor.LstmCell(gates, c); // (2, N, H): h', c' from the fused cell
+        var state = Tensor.LSTMCell(gates, c); // (2, N, H): h', c' from the fused cell
         return (state.Select(0, 0), state.Select(0, 1));
     }
 

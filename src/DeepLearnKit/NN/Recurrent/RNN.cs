@@ -14,7 +14,7 @@ public sealed class RNN : RecurrentLayer
 {
     /// <summary>
     /// An RNN from <paramref name="inputSize"/> to <paramref name="hiddenSize"/> features per step, with
-    /// <paramref name="numLayers"/> layers; <paramref name="nonlinearity"/> is Tanh or Relu.
+    /// <paramref name="numLayers"/> layers; <paramref name="nonlinearity"/> is Tanh or ReLU.
     /// </summary>
     public RNN(int inputSize, int hiddenSize, int numLayers = 1, Nonlinearity nonlinearity = Nonlinearity.Tanh,
         bool bias = true, bool batchFirst = false, float dropout = 0)
@@ -24,7 +24,7 @@ public sealed class RNN : RecurrentLayer
         Nonlinearity = nonlinearity;
     }
 
-    /// <summary>Tanh (the default) or Relu.</summary>
+    /// <summary>Tanh (the default) or ReLU.</summary>
     public Nonlinearity Nonlinearity { get; }
 
     /// <summary>
@@ -43,5 +43,5 @@ public sealed class RNN : RecurrentLayer
         (RNNCell.Step(gi, h, weightHh, biasHh, Nonlinearity), null);
 
     /// <inheritdoc/>
-    protected override string ExtraRepr => base.ExtraRepr + (Nonlinearity == Nonlinearity.Relu ? ", relu" : "");
+    protected override string ExtraRepr => base.ExtraRepr + (Nonlinearity == Nonlinearity.ReLU ? ", relu" : "");
 }

@@ -13,7 +13,7 @@ namespace DeepLearnKit.NN;
 /// </summary>
 public sealed class RNNCell : RecurrentCell
 {
-    /// <summary>A cell from <paramref name="inputSize"/> to <paramref name="hiddenSize"/>; <paramref name="nonlinearity"/> is Tanh or Relu.</summary>
+    /// <summary>A cell from <paramref name="inputSize"/> to <paramref name="hiddenSize"/>; <paramref name="nonlinearity"/> is Tanh or ReLU.</summary>
     public RNNCell(int inputSize, int hiddenSize, bool bias = true, Nonlinearity nonlinearity = Nonlinearity.Tanh)
         : base(inputSize, hiddenSize, 1, bias)
     {
@@ -21,7 +21,7 @@ public sealed class RNNCell : RecurrentCell
         Nonlinearity = nonlinearity;
     }
 
-    /// <summary>Tanh (the default) or Relu.</summary>
+    /// <summary>Tanh (the default) or ReLU.</summary>
     public Nonlinearity Nonlinearity { get; }
 
     /// <summary>h' for input x [N, in] (or [in]) and state <paramref name="hx"/> [N, H] (null: zeros).</summary>
@@ -43,18 +43,18 @@ public sealed class RNNCell : RecurrentCell
     internal static Tensor Step(Tensor gi, Tensor h, Tensor weightHh, Tensor? biasHh, Nonlinearity nonlinearity)
     {
         var pre = Tensor.AddMatMul(biasHh is null ? gi : gi + biasHh, h, weightHh.T); // (N, H)
-        return nonlinearity == Nonlinearity.Relu ? pre.Relu() : pre.Tanh();
+        return nonlinearity == Nonlinearity.ReLU ? pre.ReLU() : pre.Tanh();
     }
 
     internal static void CheckNonlinearity(string op, Nonlinearity nonlinearity)
     {
-        if (nonlinearity is not (Nonlinearity.Tanh or Nonlinearity.Relu))
-            throw new ArgumentException($"{op}: the nonlinearity must be Tanh or Relu, got {nonlinearity}.");
+        if (nonlinearity is not (Nonlinearity.Tanh or Nonlinearity.ReLU))
+            throw new ArgumentException($"{op}: the nonlinearity must be Tanh or ReLU, got {nonlinearity}.");
     }
 
     /// <inheritdoc/>
     protected override string ExtraRepr =>
-        $"{InputSize}→{HiddenSize}" + (Nonlinearity == Nonlinearity.Relu ? ", relu" : "") + (BiasIh is null ? ", bias: false" : "");
+        $"{InputSize}→{HiddenSize}" + (Nonlinearity == Nonlinearity.ReLU ? ", relu" : "") + (BiasIh is null ? ", bias: false" : "");
 }
 
 /// <summary>Input checks and the input projection shared by the three cells.</summary>

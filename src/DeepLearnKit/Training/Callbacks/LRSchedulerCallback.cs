@@ -1,4 +1,7 @@
-// Step a learning-rate schedule from the training loop, once per epoch or once per batch.
+// Step a learning-rate schedule from the training loop, once per epoch or once per batch; a plateau schedule is
+// stepped with the epoch's monitored value.
+using DeepLearnKit.Optim;
+
 namespace DeepLearnKit.Training;
 
 /// <summary>Anything with a <c>Step()</c> that advances it, such as an LR schedule.</summary>
@@ -20,17 +23,32 @@ public enum StepInterval
 
 /// <summary>
 /// Calls a schedule's <c>Step()</c> after each epoch or after each batch, so Fit drives it as a hand-written loop would:
-/// <c>new LRSchedulerCallback(scheduler.Step)</c> or <c>new LRSchedulerCallback(scheduler.Step, StepInterval.Batch)</c>.
+/// <c>new LRSchedulerCallback(scheduler.Step)</c> or <c>new LRSchedulerCallback(scheduler.Step, StepInterval.Batch)</c>;
+/// a <see cref="ReduceLROnPlateau"/> is stepped after each epoch with that epoch's monitored value
+/// (<c>new LRSchedulerCallback(plateau, monitor: "val_loss")</c>), as <c>scheduler.step(val_loss)</c> in PyTorch.
 /// </summary>
 public sealed class LRSchedulerCallback : ICallback
 {
-    private readonly Action step;
+    private readonly Action<EpochInfo?> step;
 
     /// <summary>Calls <paramref name="step"/> every <paramref name="interval"/>.</summary>
     public LRSchedulerCallback(Action step, StepInterval interval = StepInterval.Epoch)
     {
-        this.step = step ?? throw new ArgumentNullException(nameof(step));
+        ArgumentNullException.ThrowIfNull(step);
+        this.step = _ => step();
         Interval = interval;
+    }
+
+    /// <summary>
+    /// Steps <paramref name="scheduler"/> after each epoch with the epoch's <paramref name="monitor"/> value (a key of
+    /// <see cref="EpochInfo"/>: <c>val_loss</c>, <c>loss</c>, <c>val_accuracy</c>, …).
+    /// </summary>
+    public LRSchedulerCallback(ReduceLROnPlateau scheduler, string monitor = History.ValidationLossKey)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        var watched = new MonitoredValue(nameof(ReduceLROnPlateau), monitor, MonitorMode.Auto, 0);
+        step = epoch => scheduler.Step(watched.Read(epoch!));
+        Interval = StepInterval.Epoch;
     }
 
     /// <summary>Steps <paramref name="scheduler"/> every <paramref name="interval"/>.</summary>
@@ -48,18 +66,18 @@ public sealed class LRSchedulerCallback : ICallback
     /// <inheritdoc/>
     public void OnStepEnd(TrainingContext context, StepInfo info)
     {
-        if (Interval == StepInterval.Batch) Advance();
+        if (Interval == StepInterval.Batch) Advance(null);
     }
 
     /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext context, EpochInfo epoch)
     {
-        if (Interval == StepInterval.Epoch) Advance();
+        if (Interval == StepInterval.Epoch) Advance(epoch);
     }
 
-    private void Advance()
+    private void Advance(EpochInfo? epoch)
     {
-        step();
+        step(epoch);
         Steps++;
     }
 }

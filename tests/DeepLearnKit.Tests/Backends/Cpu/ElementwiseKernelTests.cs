@@ -14,7 +14,7 @@ public class ElementwiseKernelTests
         return Enumerable.Range(0, n).Select(i => i % 7 == 3 ? 0f : (float)(random.NextDouble() * 4 - 2)).ToArray();
     }
 
-    public static TheoryData<BinaryOp> ActivationGrads() => [BinaryOp.ReluGrad, BinaryOp.SigmoidGrad, BinaryOp.TanhGrad];
+    public static TheoryData<BinaryOp> ActivationGrads() => [BinaryOp.ReLUGrad, BinaryOp.SigmoidGrad, BinaryOp.TanhGrad];
 
     [Theory]
     [MemberData(nameof(ActivationGrads))]
@@ -22,7 +22,7 @@ public class ElementwiseKernelTests
     {
         Func<float, float, float> reference = op switch
         {
-            BinaryOp.ReluGrad => (g, x) => x > 0 ? g : 0f,
+            BinaryOp.ReLUGrad => (g, x) => x > 0 ? g : 0f,
             BinaryOp.SigmoidGrad => (g, y) => g * y * (1 - y),
             _ => (g, y) => g * (1 - y * y),
         };
@@ -35,12 +35,12 @@ public class ElementwiseKernelTests
     }
 
     [Theory]
-    [InlineData(UnaryOp.LeakyRelu)]
-    [InlineData(UnaryOp.LeakyReluGrad)]
+    [InlineData(UnaryOp.LeakyReLU)]
+    [InlineData(UnaryOp.LeakyReLUGrad)]
     public void Leaky_relu_kernels_match_their_definition_at_every_length(UnaryOp op)
     {
         const float slope = 0.2f;
-        Func<float, float> reference = op == UnaryOp.LeakyRelu ? x => x > 0 ? x : slope * x : x => x > 0 ? 1f : slope;
+        Func<float, float> reference = op == UnaryOp.LeakyReLU ? x => x > 0 ? x : slope * x : x => x > 0 ? 1f : slope;
         for (int n = 0; n <= 70; n++)
         {
             float[] x = Values(n, n), d = new float[n];

@@ -192,7 +192,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             var data = op is UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.Pow ? positive : signed;
             (float p, float q) = op switch
             {
-                UnaryOp.LeakyRelu or UnaryOp.LeakyReluGrad => (0.1f, 0f),
+                UnaryOp.LeakyReLU or UnaryOp.LeakyReLUGrad => (0.1f, 0f),
                 UnaryOp.Pow => (2.5f, 0f),
                 UnaryOp.Clamp => (-0.5f, 0.7f),
                 UnaryOp.Affine => (1.5f, -0.25f),
@@ -381,7 +381,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
     [InlineData(1, 1)]
     [InlineData(3, 7)]
     [InlineData(4, 32)]
-    public void LstmCell_and_its_backward_match_the_cpu(int batch, int hidden)
+    public void LSTMCell_and_its_backward_match_the_cpu(int batch, int hidden)
     {
         // Inputs start inside larger storages (a time step of a sequence, c as the second half of an (h, c) pair).
         const int gatesOffset = 5, cOffset = 3;
@@ -392,21 +392,21 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
         {
             var state = b.AllocateUninitialized(2 * batch * hidden);
             var activations = b.AllocateUninitialized(batch * 4 * hidden);
-            b.LstmCell(b.Upload(gates), gatesOffset, b.Upload(c), cOffset, batch, hidden, state, activations);
+            b.LSTMCell(b.Upload(gates), gatesOffset, b.Upload(c), cOffset, batch, hidden, state, activations);
             return (state, activations);
         }
-        SameOnBoth("LstmCell state", b => Forward(b).State);
-        SameOnBoth("LstmCell activations", b => Forward(b).Activations);
+        SameOnBoth("LSTMCell state", b => Forward(b).State);
+        SameOnBoth("LSTMCell activations", b => Forward(b).Activations);
         (TensorStorage Gates, TensorStorage C) Backward(IBackend b)
         {
             var (state, activations) = Forward(b);
             var gradGates = b.AllocateUninitialized(batch * 4 * hidden);
             var gradC = b.AllocateUninitialized(batch * hidden);
-            b.LstmCellBackward(activations, b.Upload(c), cOffset, state, b.Upload(gradState), batch, hidden, gradGates, gradC);
+            b.LSTMCellBackward(activations, b.Upload(c), cOffset, state, b.Upload(gradState), batch, hidden, gradGates, gradC);
             return (gradGates, gradC);
         }
-        SameOnBoth("LstmCellBackward gates", b => Backward(b).Gates, rtol: 1e-5f, atol: 1e-6f);
-        SameOnBoth("LstmCellBackward c", b => Backward(b).C, rtol: 1e-5f, atol: 1e-6f);
+        SameOnBoth("LSTMCellBackward gates", b => Backward(b).Gates, rtol: 1e-5f, atol: 1e-6f);
+        SameOnBoth("LSTMCellBackward c", b => Backward(b).C, rtol: 1e-5f, atol: 1e-6f);
     }
 
     [Fact]
@@ -656,7 +656,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             var c = be.Allocate(129 * 66);
             be.MatMul(be.Upload(a), 0, 0, 65, false, be.Upload(b), 0, 0, 66, false, c, 1, 129, 66, 65, false);
             var d = be.Allocate(129 * 66);
-            be.Unary(UnaryOp.Gelu, c, StridedLayout.Contiguous([129, 66]), 0, 0, d);
+            be.Unary(UnaryOp.GELU, c, StridedLayout.Contiguous([129, 66]), 0, 0, d);
             return Download(be, d);
         }
         AssertClose("CUDA GEMM + GELU", Gemm(Cpu), Gemm(cuda), 1e-4f, 1e-4f);

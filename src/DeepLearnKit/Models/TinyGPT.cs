@@ -6,14 +6,14 @@ using DeepLearnKit.NN;
 
 namespace DeepLearnKit.Models;
 
-/// <summary>The size of a <see cref="TinyGpt"/>.</summary>
+/// <summary>The size of a <see cref="TinyGPT"/>.</summary>
 /// <param name="VocabSize">V, the number of token ids.</param>
 /// <param name="BlockSize">The longest context the model sees (the number of position embeddings).</param>
 /// <param name="EmbedDim">E, the width of the residual stream.</param>
 /// <param name="Heads">Attention heads per block (E must be a multiple of it).</param>
 /// <param name="Layers">Transformer blocks.</param>
 /// <param name="Dropout">Dropout on the embeddings, the attention weights and the residual branches, in training mode.</param>
-public sealed record GptConfig(int VocabSize, int BlockSize, int EmbedDim = 64, int Heads = 4, int Layers = 2, float Dropout = 0);
+public sealed record GPTConfig(int VocabSize, int BlockSize, int EmbedDim = 64, int Heads = 4, int Layers = 2, float Dropout = 0);
 
 /// <summary>
 /// A GPT: ids [N, T] (T ≤ BlockSize) → <c>wte</c>(ids) + <c>wpe</c>(0 … T−1) [N, T, E] → <c>drop</c> → <c>h</c> (Layers ×
@@ -21,13 +21,13 @@ public sealed record GptConfig(int VocabSize, int BlockSize, int EmbedDim = 64, 
 /// the token after position t. Weights start as nanoGPT's: every Linear and Embedding weight N(0, 0.02), biases 0, and
 /// the projections back into the residual stream (attention out_proj, the MLP's second Linear) N(0, 0.02/√(2·Layers)).
 /// </summary>
-public sealed class TinyGpt : Module
+public sealed class TinyGPT : Module
 {
     /// <summary>A GPT of size <paramref name="config"/>.</summary>
-    public TinyGpt(GptConfig config)
+    public TinyGPT(GPTConfig config)
     {
         if (config.VocabSize < 1 || config.BlockSize < 1 || config.Layers < 1)
-            throw new ArgumentException($"TinyGpt: VocabSize, BlockSize and Layers must be positive, got {config}.");
+            throw new ArgumentException($"TinyGPT: VocabSize, BlockSize and Layers must be positive, got {config}.");
         Config = config;
         Wte = RegisterModule("wte", new Embedding(config.VocabSize, config.EmbedDim));
         Wpe = RegisterModule("wpe", new Embedding(config.BlockSize, config.EmbedDim));
@@ -40,7 +40,7 @@ public sealed class TinyGpt : Module
     }
 
     /// <summary>The model's size.</summary>
-    public GptConfig Config { get; }
+    public GPTConfig Config { get; }
 
     /// <summary>Token embeddings [V, E].</summary>
     public Embedding Wte { get; }
@@ -64,7 +64,7 @@ public sealed class TinyGpt : Module
     public override Tensor Forward(Tensor input)
     {
         if (input.Rank != 2 || input.Size(1) < 1 || input.Size(1) > Config.BlockSize)
-            throw new ArgumentException($"TinyGpt: expected ids [N, T] with 1 ≤ T ≤ {Config.BlockSize}, got shape {Shapes.Format(input.Shape)}.");
+            throw new ArgumentException($"TinyGPT: expected ids [N, T] with 1 ≤ T ≤ {Config.BlockSize}, got shape {Shapes.Format(input.Shape)}.");
         int t = input.Size(1);
         var tok = Wte.Call(input);                                        // (N, T, E)
         var pos = Wpe.Call(Tensor.Arange(t).To(input.Device).Reshape(1, t)); // (1, T, E)
@@ -82,9 +82,9 @@ public sealed class TinyGpt : Module
     public Tensor Generate(Tensor ids, int maxNewTokens, float temperature = 1, int? topK = null)
     {
         if (ids.Rank != 2 || ids.Size(1) < 1)
-            throw new ArgumentException($"TinyGpt.Generate: expected ids [N, T0] with T0 ≥ 1, got shape {Shapes.Format(ids.Shape)}.");
+            throw new ArgumentException($"TinyGPT.Generate: expected ids [N, T0] with T0 ≥ 1, got shape {Shapes.Format(ids.Shape)}.");
         if (maxNewTokens < 0)
-            throw new ArgumentOutOfRangeException(nameof(maxNewTokens), $"TinyGpt.Generate: maxNewTokens must be non-negative, got {maxNewTokens}.");
+            throw new ArgumentOutOfRangeException(nameof(maxNewTokens), $"TinyGPT.Generate: maxNewTokens must be non-negative, got {maxNewTokens}.");
         bool wasTraining = IsTraining;
         Eval();
         try
@@ -139,7 +139,7 @@ public sealed class TinyGpt : Module
         foreach (var block in Blocks.NamedChildren().Select(c => (TransformerBlock)c.Module))
         {
             block.Attn.OutProj.Weight.CopyFrom(Init.Normal(block.Attn.OutProj.Weight.Shape, 0, residualStd));
-            var fc2 = (Linear)block.Mlp[2];
+            var fc2 = (Linear)block.MLP[2];
             fc2.Weight.CopyFrom(Init.Normal(fc2.Weight.Shape, 0, residualStd));
         }
     }

@@ -5,7 +5,7 @@ using static DeepLearnKit.Tests.TensorAssert;
 
 namespace DeepLearnKit.Tests.Ops;
 
-public class LstmCellTests
+public class LSTMCellTests
 {
     /// <summary>The cell as plain ops: the spec of the fused op. Returns (h', c').</summary>
     private static (Tensor H, Tensor C) Composite(Tensor gates, Tensor c)
@@ -40,7 +40,7 @@ public class LstmCellTests
 
         var gates = gatesValues.Detach().RequireGrad();
         var c = cValues.Detach().RequireGrad();
-        var state = Tensor.LstmCell(gates, c);
+        var state = Tensor.LSTMCell(gates, c);
         Assert.Equal([2, n, hidden], state.Shape);
         state.Backward(Tensor.Stack([gradH, gradC]));
 
@@ -53,15 +53,15 @@ public class LstmCellTests
         Close(cNextRef.ToArray(), state.Select(0, 1).ToArray(), atol: 1e-6, rtol: 1e-5);
         Close(gatesRef.Grad!.ToArray(), gates.Grad!.ToArray(), atol: 1e-6, rtol: 1e-5);
         Close(cRef.Grad!.ToArray(), c.Grad!.ToArray(), atol: 1e-6, rtol: 1e-5);
-        Assert.Equal("LstmCell", state.GradFn!.Name);
+        Assert.Equal("LSTMCell", state.GradFn!.Name);
     }
 
     [Fact]
     public void Gradients_match_finite_differences()
     {
-        Passes(GradCheck.Check(xs => Tensor.LstmCell(xs[0], xs[1]), [Between(1, -2, 2, 3, 4 * 5), Between(2, -1, 1, 3, 5)]));
+        Passes(GradCheck.Check(xs => Tensor.LSTMCell(xs[0], xs[1]), [Between(1, -2, 2, 3, 4 * 5), Between(2, -1, 1, 3, 5)]));
         // Only h' used, as for an LSTM's last step when c_n is dropped: ∂L/∂c' is zero.
-        Passes(GradCheck.Check(xs => Tensor.LstmCell(xs[0], xs[1]).Select(0, 0), [Between(3, -2, 2, 2, 4 * 3), Between(4, -1, 1, 2, 3)]));
+        Passes(GradCheck.Check(xs => Tensor.LSTMCell(xs[0], xs[1]).Select(0, 0), [Between(3, -2, 2, 2, 4 * 3), Between(4, -1, 1, 2, 3)]));
     }
 
     [Fact]
@@ -73,22 +73,22 @@ public class LstmCellTests
         var gatesView = sequence.Select(1, 1);
         var cView = pair.Select(0, 1);
         Assert.False(gatesView.IsContiguous);
-        var fromViews = Tensor.LstmCell(gatesView, cView);
-        var fromCopies = Tensor.LstmCell(Tensor.FromArray(gatesView.ToArray(), 3, 24), Tensor.FromArray(cView.ToArray(), 3, 6));
+        var fromViews = Tensor.LSTMCell(gatesView, cView);
+        var fromCopies = Tensor.LSTMCell(Tensor.FromArray(gatesView.ToArray(), 3, 24), Tensor.FromArray(cView.ToArray(), 3, 6));
         Close(fromCopies.ToArray(), fromViews.ToArray(), atol: 0, rtol: 0);
-        Passes(GradCheck.Check(xs => Tensor.LstmCell(xs[0].Select(1, 1), xs[1].Select(0, 1)), [sequence, pair]));
+        Passes(GradCheck.Check(xs => Tensor.LSTMCell(xs[0].Select(1, 1), xs[1].Select(0, 1)), [sequence, pair]));
     }
 
     [Fact]
     public void Empty_batches_and_states_give_empty_results()
     {
-        Assert.Equal([2, 0, 3], Tensor.LstmCell(Tensor.Zeros(0, 12), Tensor.Zeros(0, 3)).Shape);
-        Assert.Equal([2, 2, 0], Tensor.LstmCell(Tensor.Zeros(2, 0), Tensor.Zeros(2, 0)).Shape);
+        Assert.Equal([2, 0, 3], Tensor.LSTMCell(Tensor.Zeros(0, 12), Tensor.Zeros(0, 3)).Shape);
+        Assert.Equal([2, 2, 0], Tensor.LSTMCell(Tensor.Zeros(2, 0), Tensor.Zeros(2, 0)).Shape);
 
         // An empty batch is still a step of the graph: its inputs get (empty) gradients.
         var gates = Tensor.Zeros(0, 12).RequireGrad();
         var c = Tensor.Zeros(0, 3).RequireGrad();
-        Tensor.LstmCell(gates, c).Sum().Backward();
+        Tensor.LSTMCell(gates, c).Sum().Backward();
         Assert.Equal([0, 12], gates.Grad!.Shape);
         Assert.Equal([0, 3], c.Grad!.Shape);
     }
@@ -98,7 +98,7 @@ public class LstmCellTests
     {
         var gates = Random(7, 2, 8).RequireGrad();
         var c = Random(8, 2, 2);
-        Tensor.LstmCell(gates, c).Sum().Backward();
+        Tensor.LSTMCell(gates, c).Sum().Backward();
         Assert.NotNull(gates.Grad);
         Assert.Null(c.Grad);
     }
@@ -109,8 +109,8 @@ public class LstmCellTests
     [InlineData(new[] { 8 }, new[] { 2 })]
     public void Wrong_shapes_name_the_op_and_both_shapes(int[] gatesShape, int[] cShape)
     {
-        var e = Assert.Throws<ArgumentException>(() => Tensor.LstmCell(Tensor.Zeros(gatesShape), Tensor.Zeros(cShape)));
-        Assert.Contains("LstmCell", e.Message);
+        var e = Assert.Throws<ArgumentException>(() => Tensor.LSTMCell(Tensor.Zeros(gatesShape), Tensor.Zeros(cShape)));
+        Assert.Contains("LSTMCell", e.Message);
         Assert.Contains(Shapes.Format(gatesShape), e.Message);
         Assert.Contains(Shapes.Format(cShape), e.Message);
     }

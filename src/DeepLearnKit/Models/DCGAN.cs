@@ -13,13 +13,13 @@ namespace DeepLearnKit.Models;
 /// → ConvT 4×4 stride 2 → [N, F, 14, 14] → BN → ReLU → ConvT 4×4 stride 2 → [N, C, 28, 28] → tanh, so images come out
 /// in [−1, 1] (scale real images as 2x − 1 to match). Children: <c>net</c>, a <see cref="Sequential"/>.
 /// </summary>
-public sealed class DcganGenerator : Module
+public sealed class DCGANGenerator : Module
 {
     /// <summary>A generator from <paramref name="latentDim"/> noise values to [N, <paramref name="outChannels"/>, 28, 28] images.</summary>
     /// <param name="latentDim">nz, the length of z.</param>
     /// <param name="features">F, the channels of the 14×14 layer (the 7×7 layer has 2F).</param>
     /// <param name="outChannels">Image channels.</param>
-    public DcganGenerator(int latentDim = 64, int features = 32, int outChannels = 1)
+    public DCGANGenerator(int latentDim = 64, int features = 32, int outChannels = 1)
     {
         (LatentDim, Features) = (latentDim, features);
         Net = RegisterModule("net", new Sequential(
@@ -31,7 +31,7 @@ public sealed class DcganGenerator : Module
             new ReLU(),
             new ConvTranspose2d(features, outChannels, 4, stride: 2, padding: 1),               // -> (N, C, 28, 28)
             new Tanh()));
-        DcganInit.Apply(this);
+        DCGANInit.Apply(this);
     }
 
     /// <summary>nz, the length of the latent vector z.</summary>
@@ -48,7 +48,7 @@ public sealed class DcganGenerator : Module
     {
         if (input.Rank == 2) input = input.Reshape(input.Size(0), input.Size(1), 1, 1); // (N, nz) -> (N, nz, 1, 1)
         if (input.Rank != 4 || input.Size(1) != LatentDim || input.Size(2) != 1 || input.Size(3) != 1)
-            throw new ArgumentException($"DcganGenerator: expected z [N, {LatentDim}, 1, 1] or [N, {LatentDim}], got shape {Shapes.Format(input.Shape)}.");
+            throw new ArgumentException($"DCGANGenerator: expected z [N, {LatentDim}, 1, 1] or [N, {LatentDim}], got shape {Shapes.Format(input.Shape)}.");
         return Net.Call(input);
     }
 
@@ -61,12 +61,12 @@ public sealed class DcganGenerator : Module
 /// → Conv 4×4 stride 2 → [N, 2F, 7, 7] → BN → LeakyReLU(0.2) → Conv 7×7 → [N, 1, 1, 1] → one logit per image, [N]
 /// (real when positive; train with <c>Loss.BinaryCrossEntropyWithLogits</c>). Children: <c>net</c>.
 /// </summary>
-public sealed class DcganDiscriminator : Module
+public sealed class DCGANDiscriminator : Module
 {
     /// <summary>A discriminator for [N, <paramref name="inChannels"/>, 28, 28] images.</summary>
     /// <param name="features">F, the channels of the 14×14 layer (the 7×7 layer has 2F).</param>
     /// <param name="inChannels">Image channels.</param>
-    public DcganDiscriminator(int features = 32, int inChannels = 1)
+    public DCGANDiscriminator(int features = 32, int inChannels = 1)
     {
         Features = features;
         Net = RegisterModule("net", new Sequential(
@@ -76,7 +76,7 @@ public sealed class DcganDiscriminator : Module
             new BatchNorm2d(2 * features),
             new LeakyReLU(0.2f),
             new Conv2d(2 * features, 1, 7)));                                           // -> (N, 1, 1, 1)
-        DcganInit.Apply(this);
+        DCGANInit.Apply(this);
     }
 
     /// <summary>F, the channels of the 14×14 layer.</summary>
@@ -90,7 +90,7 @@ public sealed class DcganDiscriminator : Module
 }
 
 /// <summary>DCGAN's initialisation: conv weights N(0, 0.02), batch-norm γ N(1, 0.02) and β 0; conv biases keep PyTorch's default.</summary>
-internal static class DcganInit
+internal static class DCGANInit
 {
     public static void Apply(Module model)
     {

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace DeepLearnKit.Tests.Models;
 
 [Collection(SharedRngCollection.Name)]
-public sealed class TinyGptTests(ITestOutputHelper output)
+public sealed class TinyGPTTests(ITestOutputHelper output)
 {
     private const int Symbols = 8, Digits = 5, Separator = Symbols;   // tokens 0…7 and the separator 8
     private const int Total = 1 << (3 * Digits);                        // 8⁵ = 32,768 possible inputs
@@ -34,7 +34,7 @@ public sealed class TinyGptTests(ITestOutputHelper output)
         var heldOut = codes[..1000];
         var seen = codes[1000..];
 
-        var model = new TinyGpt(new GptConfig(VocabSize: Symbols + 1, BlockSize: 2 * Digits, EmbedDim: 32, Heads: 4, Layers: 2));
+        var model = new TinyGPT(new GPTConfig(VocabSize: Symbols + 1, BlockSize: 2 * Digits, EmbedDim: 32, Heads: 4, Layers: 2));
         var adam = new AdamW(model.Parameters(), learningRate: 3e-3, weightDecay: 0.01);
         const int steps = 200, batchSize = 64;
         double firstLoss = 0, loss = 0;
@@ -71,7 +71,7 @@ public sealed class TinyGptTests(ITestOutputHelper output)
     public void Generate_is_greedy_at_temperature_zero_and_repeatable_under_a_seed()
     {
         Rng.Seed(6);
-        var model = new TinyGpt(new GptConfig(VocabSize: 7, BlockSize: 4, EmbedDim: 16, Heads: 2, Layers: 1));
+        var model = new TinyGPT(new GPTConfig(VocabSize: 7, BlockSize: 4, EmbedDim: 16, Heads: 2, Layers: 1));
         int[] prompt = [1, 2, 3];
         var greedy = model.Generate(prompt, maxNewTokens: 6, temperature: 0);
         Assert.Equal(9, greedy.Length);                                  // the context slides past BlockSize

@@ -6,13 +6,13 @@ using DeepLearnKit.NN;
 namespace DeepLearnKit.Models;
 
 /// <summary>
-/// A configurable MLP: <c>new Mlp(784, [256, 128], 10)</c> is
+/// A configurable MLP: <c>new MLP(784, [256, 128], 10)</c> is
 /// <c>Flatten → Linear(784→256) → ReLU → Linear(256→128) → ReLU → Linear(128→10)</c>.
 /// Each hidden layer is <c>Linear → [BatchNorm1d] → activation → [Dropout]</c>; the last layer is a plain Linear
 /// (logits, for <c>Loss.CrossEntropy</c>). The input [N, …] is flattened from dim 1, so images
 /// [N, 1, 28, 28] go in as they come. Children: <c>layers</c>, a <see cref="Sequential"/>.
 /// </summary>
-public sealed class Mlp : Module
+public sealed class MLP : Module
 {
     /// <summary>An MLP from <paramref name="inFeatures"/> through <paramref name="hiddenSizes"/> to <paramref name="outFeatures"/>.</summary>
     /// <param name="inFeatures">Features per example after flattening (784 for 28×28 images).</param>
@@ -21,10 +21,10 @@ public sealed class Mlp : Module
     /// <param name="activation">Makes each hidden layer's nonlinearity (default: <c>() =&gt; new ReLU()</c>).</param>
     /// <param name="dropout">Dropout probability after each hidden activation (0: none).</param>
     /// <param name="batchNorm">Whether each hidden Linear is followed by a <see cref="BatchNorm1d"/>.</param>
-    public Mlp(int inFeatures, int[] hiddenSizes, int outFeatures, Func<Module>? activation = null, float dropout = 0, bool batchNorm = false)
+    public MLP(int inFeatures, int[] hiddenSizes, int outFeatures, Func<Module>? activation = null, float dropout = 0, bool batchNorm = false)
     {
         if (inFeatures < 1 || outFeatures < 1 || hiddenSizes.Any(h => h < 1))
-            throw new ArgumentException($"Mlp: sizes must be positive, got {inFeatures} → [{string.Join(", ", hiddenSizes)}] → {outFeatures}.");
+            throw new ArgumentException($"MLP: sizes must be positive, got {inFeatures} → [{string.Join(", ", hiddenSizes)}] → {outFeatures}.");
         activation ??= () => new ReLU();
         (InFeatures, HiddenSizes, OutFeatures) = (inFeatures, (int[])hiddenSizes.Clone(), outFeatures);
 
