@@ -71,8 +71,9 @@ public class NotebookSessionTests
     {
         using var folder = new TempFolder();
         var session = new NotebookSession(folder.Path);
+        await session.RunAsync("0");   // compiled once, so the limit below falls inside the sleep, not the first compilation
         // A call that checks no interrupt flag outlives the grace period: the session gives up on it.
-        var run = await session.RunAsync("System.Threading.Thread.Sleep(8000);", TimeSpan.FromMilliseconds(200));
+        var run = await session.RunAsync("System.Threading.Thread.Sleep(8000);", TimeSpan.FromMilliseconds(1000));
         Assert.Equal(CellStatus.TimedOut, run.Status);
         Assert.Contains("time limit", Assert.IsType<ErrorOutput>(Assert.Single(run.Outputs)).Message);
         Assert.False(session.CanRun);
@@ -84,7 +85,8 @@ public class NotebookSessionTests
     {
         using var folder = new TempFolder();
         var session = new NotebookSession(folder.Path);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await session.RunAsync("0");   // compiled once, so the cancellation below falls inside the sleep
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(1000));
         var run = await session.RunAsync("System.Threading.Thread.Sleep(8000);", cancellationToken: cancel.Token);
         Assert.Equal(CellStatus.Cancelled, run.Status);
         Assert.False(session.CanRun);
