@@ -44,6 +44,7 @@ public static class DeepLearnKitFormatters
         (typeof(ImageGrid), (v, t) => ((ImageGrid)v).ToHtml(t), v => v.ToString()!),
         (typeof(Figure), (v, t) => (t is null ? (Figure)v : ((Figure)v).WithTitle(t)).ToHtml(), v => v.ToString()!),
         (typeof(PlotlyLibrary), (v, _) => ((PlotlyLibrary)v).ToHtml(), v => v.ToString()!),
+        (typeof(ExerciseResult), (v, t) => Exercise.ToHtml((ExerciseResult)v, t), v => v.ToString()!),
     ];
 
     /// <summary>The types <see cref="Register"/> gives formatters (a subclass of <see cref="Module"/> is drawn as a module).</summary>
