@@ -65,6 +65,43 @@ public class GradCheckOpsTests
         Assert.True(result.MaxAbsError < 1e-2, result.ToString());
     }
 
+    [Fact]
+    public void For_a_scalar_loss_GradCheck_reports_the_gradient_of_the_loss_itself()
+    {
+        // L = w² at w = 3: dL/dw = 2w = 6, by hand; no weighting of the output may change it.
+        var result = GradCheck.Check(w => w.Square().Sum(), Tensor.FromArray([3f], 1));
+        Assert.True(result.Passed, result.ToString());
+        Assert.Equal(6, result.Analytic, 1e-6);
+        Assert.Equal(6, result.Numeric, 1e-3);
+        Assert.Equal("L = f(x)", result.Of);
+        Assert.Contains("analytic 6,", result.ToString());
+    }
+
+    [Fact]
+    public void GradCheck_fails_a_small_gradient_that_is_a_quarter_wrong_and_a_unit_gradient_that_is_one_percent_wrong()
+    {
+        // x − detach(x) is 0 in value but 1 in gradient: each loss below has the value of its first term and a wrong backward.
+        var x = Between(4, 0.5f, 1.5f, 3);
+        var quarter = GradCheck.Check(t => (0.04f * t + 0.01f * (t - t.Detach())).Sum(), x);    // true 0.04, autograd 0.05
+        Assert.False(quarter.Passed, quarter.ToString());
+        Assert.Equal(0.05, quarter.Analytic, 1e-6);
+        Assert.Equal(0.04, quarter.Numeric, 1e-4);
+        Assert.Equal(3, quarter.Failures);
+        var percent = GradCheck.Check(t => (t + 0.01f * (t - t.Detach())).Sum(), x);             // true 1, autograd 1.01
+        Assert.False(percent.Passed, percent.ToString());
+    }
+
+    [Fact]
+    public void GradCheck_states_its_test_and_what_it_differentiated()
+    {
+        var result = GradCheck.Check(t => t * t, Random(4, 3, 4));
+        Assert.Equal(GradCheck.DefaultAtol, result.Atol);
+        Assert.Equal(GradCheck.DefaultRtol, result.Rtol);
+        Assert.Equal("L = Σ v ⊙ f(x)", result.Of);
+        Assert.Equal(12, result.Elements);
+        Assert.Contains("|analytic − numeric| ≤ 0.001 + 0.001·|numeric|", result.ToString());
+    }
+
     private static Tensor R(int seed, params int[] shape) => Random(seed, shape);
 
     private static Tensor P(int seed, params int[] shape) => Between(seed, 0.5f, 1.5f, shape);

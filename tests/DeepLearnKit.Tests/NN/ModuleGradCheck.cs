@@ -11,7 +11,7 @@ internal static class ModuleGradCheck
     /// <c>(L(θ + ε) − L(θ − ε)) / 2ε</c> within <c>atol + rtol·|numeric|</c>, GradCheck's test. Without
     /// <paramref name="checkInput"/> only the parameters are checked (an embedding's ids have no gradient).
     /// </summary>
-    public static void Passes(Module module, Tensor x, double eps = 1e-3, double atol = 1e-2, double rtol = 1e-2, bool checkInput = true)
+    public static void Passes(Module module, Tensor x, double eps = 1e-3, double atol = GradCheck.DefaultAtol, double rtol = GradCheck.DefaultRtol, bool checkInput = true)
     {
         if (checkInput) TensorAssert.Passes(GradCheck.Check(t => module.Call(t), x, eps, atol, rtol));
 
