@@ -1,23 +1,32 @@
 // dlk: run the chapter notebooks headless, build the HTML book, export a chapter as a C# file, check the machine.
 using DeepLearnKit.Cli.Commands;
 using DeepLearnKit.Cli.Execution;
+using DeepLearnKit.Cli.Exercises;
 using DeepLearnKit.Cli.Notebooks;
 
 namespace DeepLearnKit.Cli;
 
-/// <summary>The command line: <c>dlk run|book|export|doctor</c>.</summary>
+/// <summary>The command line: <c>dlk run|book|grade|export|doctor|kernel</c>.</summary>
 public static class Program
 {
     private const string Usage = """
         dlk: DeepLearnKit's notebook tool
 
-          dlk run NOTEBOOK... [-o DIR] [--timeout SECONDS] [--continue-on-error]
+          dlk run NOTEBOOK... [-o DIR] [--timeout SECONDS] [--continue-on-error] [--check-exercises]
               Execute .ipynb/.dib notebooks top to bottom (C# kernel semantics) and write each executed .ipynb into DIR,
               or in place. Destinations are checked first; dlk replaces only the input itself or a notebook it ran
               from a file of the same name. Exit code 1 if a cell failed or a result could not be written where asked
               (it is then kept in a temporary folder, named in the output).
-          dlk book NOTEBOOK_DIR -o SITE_DIR [--timeout SECONDS] [--continue-on-error]
+          dlk book NOTEBOOK_DIR -o SITE_DIR [--timeout SECONDS] [--continue-on-error] [--check-exercises]
               Run every notebook in NOTEBOOK_DIR and write an offline HTML book (index + one page per chapter).
+          dlk grade NOTEBOOK... [--checkers CHAPTER.ipynb] [--csv FILE] [--timeout SECONDS]
+              Run learners' saved notebooks and print a table of learner x exercise with pass / not yet (and the
+              checkers' reasons), written as CSV to FILE. --checkers: use the chapter's own checker cells, not the
+              learner's copies.
+
+        --check-exercises (for authors): after a chapter ran with its stubs, in the same session, run each solution
+        from solutions/<chapter>.csx in place of its answer and the checker again; every checker must say "not yet"
+        with the stub and "right" with the solution. Exit code 1 otherwise.
           dlk export NOTEBOOK --to cs [-o FILE]
               Write the notebook as a C# file-based app that `dotnet run FILE` executes.
           dlk doctor
@@ -71,21 +80,39 @@ public static class Program
         }
         if (args[0] == "kernel") return await KernelAsync(args[1..], output, progress);
         // Paths are made absolute first: running a notebook moves the current directory to the notebook's folder.
-        var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to"], flags: ["--continue-on-error"]);
+        var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to", "--checkers", "--csv"],
+            flags: ["--continue-on-error", "--check-exercises"]);
+        var timeout = parsed.Seconds("--timeout") ?? TimeSpan.FromSeconds(600);
+        var selfTests = new List<ExerciseSelfTestReport>();
         var runOptions = new RunOptions(
-            parsed.Seconds("--timeout") ?? TimeSpan.FromSeconds(600),
+            timeout,
             parsed.Flags.Contains("--continue-on-error"),
-            progress);
+            progress,
+            AfterRun: parsed.Flags.Contains("--check-exercises") ? async (session, run, path, cancel) =>
+            {
+                var report = await ExerciseSelfTest.CheckAsync(session, run.Notebook, path, timeout, cancel);
+                selfTests.Add(report);
+                output.WriteLine(report);
+            } : null);
         string? outputPath = (parsed.Value("-o") ?? parsed.Value("--output")) is { } o ? Path.GetFullPath(o) : null;
+        // A chapter whose exercises failed their self-test fails the command, as a failed cell does.
+        int WithSelfTests(int code) => code == 0 && selfTests.Any(r => !r.Ok) ? 1 : code;
         switch (args[0])
         {
             case "run":
                 if (parsed.Positional.Count == 0) throw new CommandLineException("run: name at least one notebook.");
                 foreach (string p in parsed.Positional) if (!File.Exists(p)) throw new FileNotFoundException($"run: notebook '{p}' does not exist.", p);
-                return await RunCommand.RunAsync(parsed.Positional, outputPath, runOptions, output, cancellationToken);
+                return WithSelfTests(await RunCommand.RunAsync(parsed.Positional, outputPath, runOptions, output, cancellationToken));
             case "book":
                 if (parsed.Positional.Count != 1 || outputPath is null) throw new CommandLineException("book: usage is dlk book NOTEBOOK_DIR -o SITE_DIR.");
-                return await BookCommand.RunAsync(parsed.Positional[0], outputPath, runOptions, output, cancellationToken);
+                return WithSelfTests(await BookCommand.RunAsync(parsed.Positional[0], outputPath, runOptions, output, cancellationToken));
+            case "grade":
+                if (parsed.Positional.Count == 0) throw new CommandLineException("grade: name at least one learner's notebook.");
+                foreach (string p in parsed.Positional) if (!File.Exists(p)) throw new FileNotFoundException($"grade: notebook '{p}' does not exist.", p);
+                string? checkers = parsed.Value("--checkers") is { } c ? Path.GetFullPath(c) : null;
+                if (checkers is not null && !File.Exists(checkers)) throw new FileNotFoundException($"grade: --checkers notebook '{checkers}' does not exist.", checkers);
+                string? csv = parsed.Value("--csv") is { } f ? Path.GetFullPath(f) : null;
+                return await GradeCommand.RunAsync(parsed.Positional, checkers, csv, runOptions with { Progress = null }, output, cancellationToken);
             case "export":
                 if (parsed.Positional.Count != 1) throw new CommandLineException("export: name one notebook.");
                 if (parsed.Value("--to") is not "cs") throw new CommandLineException("export: the only target is --to cs.");

@@ -11,7 +11,13 @@ namespace DeepLearnKit.Cli.Execution;
 /// <param name="Progress">Where to write "cell n of m" lines (null: nowhere).</param>
 /// <param name="InProcess">Run the cells in this process instead of a `dlk kernel` process of their own (a cell that
 /// ends its process then ends dlk too).</param>
-public sealed record RunOptions(TimeSpan? CellTimeout = null, bool ContinueOnError = false, TextWriter? Progress = null, bool InProcess = false);
+/// <param name="AfterRun">Called with the session once the notebook's cells ran, before the session ends (what
+/// <c>--check-exercises</c> runs the solutions in); not called when the session can run no more cells.</param>
+public sealed record RunOptions(TimeSpan? CellTimeout = null, bool ContinueOnError = false, TextWriter? Progress = null, bool InProcess = false,
+    AfterRun? AfterRun = null);
+
+/// <summary>Work done in a notebook's session after its cells ran: <paramref name="notebookPath"/> is the notebook's file.</summary>
+public delegate Task AfterRun(ICellRunner session, NotebookRun run, string notebookPath, CancellationToken cancellationToken);
 
 /// <summary>The result of running a notebook: the failed cells' count and the run time. Outputs are in the cells.</summary>
 public sealed record NotebookRun(Notebook Notebook, int FailedCells, bool Stopped, TimeSpan Elapsed)
@@ -64,6 +70,9 @@ public static class NotebookRunner
             failed++;
             stopped = !session.CanRun || !options.ContinueOnError;
         }
-        return new NotebookRun(notebook, failed, Stopped: ran < code.Count, clock.Elapsed);
+        var result = new NotebookRun(notebook, failed, Stopped: ran < code.Count, clock.Elapsed);
+        if (options.AfterRun is { } after && session.CanRun && !cancellationToken.IsCancellationRequested)
+            await after(session, result, Path.Combine(workingDirectory, name ?? "notebook.ipynb"), cancellationToken).ConfigureAwait(false);
+        return result;
     }
 }
