@@ -99,7 +99,24 @@ public class GradCheckOpsTests
         Assert.Equal(GradCheck.DefaultRtol, result.Rtol);
         Assert.Equal("L = Σ v ⊙ f(x)", result.Of);
         Assert.Equal(12, result.Elements);
-        Assert.Contains("|analytic − numeric| ≤ 0.001 + 0.001·|numeric|", result.ToString());
+        Assert.Contains("|analytic − numeric| ≤ 0.001 + 0.001·|numeric| + ", result.ToString());
+    }
+
+    [Fact]
+    public void The_rounding_floor_grows_with_the_loss_and_shrinks_with_a_larger_step()
+    {
+        // L = 1000·Σx ≈ 12 000: ulp(L) = 2⁻¹⁰, so the floor 4·ulp / 2ε is about 2 with ε = 1e-3 and ten times less with ε = 1e-2.
+        var x = Between(5, 0.5f, 1.5f, 4, 3);
+        var small = GradCheck.Check(t => 1000f * t.Sum(), x);
+        var wide = GradCheck.Check(t => 1000f * t.Sum(), x, eps: 1e-2);
+        double ulp = (double)MathF.BitIncrement(1000f * x.Sum().Item()) - 1000f * x.Sum().Item();
+        Assert.Equal(4 * ulp / 2e-3, small.RoundingFloor, 0.05 * small.RoundingFloor);
+        Assert.Equal(small.RoundingFloor / 10, wide.RoundingFloor, 0.05 * wide.RoundingFloor);
+        Assert.True(small.Passed && wide.Passed, small.ToString());
+        // The mean of the same values has a small L and a small floor: a gradient 5% off (1/12 against 1.05/12) fails.
+        var mean = GradCheck.Check(t => t.Mean() + 0.05f * (t.Mean() - t.Mean().Detach()), x);
+        Assert.True(mean.RoundingFloor < 1e-3, mean.ToString());
+        Assert.False(mean.Passed, mean.ToString());
     }
 
     private static Tensor R(int seed, params int[] shape) => Random(seed, shape);
