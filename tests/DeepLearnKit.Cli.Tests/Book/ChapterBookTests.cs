@@ -1,13 +1,17 @@
 // The chapters in notebooks/ are executed as the README's first command does (dlk book): every chapter must run
 // without an error output, the executed notebooks must pass Jupyter's validator, and a chapter page must show its
-// charts, images and formulas in headless Chromium with no script error. One chapter is also exported as a
-// file-based app and run with `dotnet run`.
+// charts, images and formulas in headless Chromium with no script error. In the same run (dlk book --check-exercises),
+// each chapter's graded exercises are checked both ways in the session the chapter ran in: every checker says "not
+// yet" to the shipped stub and "right" to the solution. One chapter is also exported as a file-based app and run
+// with `dotnet run`.
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DeepLearnKit.Cli.Commands;
 using DeepLearnKit.Cli.Execution;
+using DeepLearnKit.Cli.Exercises;
+using DeepLearnKit.Cli.Notebooks;
 using DeepLearnKit.Cli.Tests.Notebooks;
 using DeepLearnKit.Tests.Shared;
 
@@ -19,6 +23,9 @@ public sealed class ChapterBookFixture : IAsyncLifetime
     public string Site { get; } = Directory.CreateTempSubdirectory("dlk-book-").FullName;
     public int ExitCode { get; private set; }
     public string Console { get; private set; } = "";
+
+    /// <summary>Each chapter's exercise self-test (stubs, then solutions), by file name.</summary>
+    public Dictionary<string, ExerciseSelfTestReport> Exercises { get; } = [];
 
     public static string RepositoryRoot { get; } = FindRoot();
 
@@ -34,7 +41,11 @@ public sealed class ChapterBookFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var output = new StringWriter();
-        ExitCode = await BookCommand.RunAsync(NotebookFolder, Site, new RunOptions(TimeSpan.FromMinutes(5), ContinueOnError: true, output), output, CancellationToken.None);
+        var timeout = TimeSpan.FromMinutes(5);
+        AfterRun checkExercises = async (session, run, path, cancel) =>
+            Exercises[Path.GetFileName(path)] = await ExerciseSelfTest.CheckAsync(session, run.Notebook, path, timeout, cancel);
+        ExitCode = await BookCommand.RunAsync(NotebookFolder, Site, new RunOptions(timeout, ContinueOnError: true, output, AfterRun: checkExercises),
+            output, CancellationToken.None);
         Console = output.ToString();
     }
 
@@ -64,6 +75,38 @@ public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBo
             Assert.All(code, c => Assert.NotNull(c!["execution_count"]?.GetValue<int>()));
         }
         Assert.Equal(0, book.ExitCode);
+    }
+
+    [Fact]
+    public void Every_chapters_checkers_say_not_yet_to_its_stubs_and_right_to_its_solutions()
+    {
+        foreach (string chapter in Chapters.Select(c => Path.GetFileName(c)))
+        {
+            Assert.True(book.Exercises.TryGetValue(chapter, out ExerciseSelfTestReport? report), $"{chapter}: the session ended before its exercises were checked.\n{book.Console}");
+            Assert.True(report!.Ok, report.ToString());
+            Assert.All(report.Exercises, e => Assert.True(e.Stub is { Right: false } && e.Solution is { Right: true }, report.ToString()));
+        }
+    }
+
+    [Fact]
+    public void Every_chapter_ends_with_two_to_four_graded_exercises_under_an_Exercises_heading()
+    {
+        // COURSE.md: 2–4 exercises per chapter, at the end, under a markdown cell "## Exercises" that states each task.
+        var missing = new List<string>();
+        foreach (string path in Chapters)
+        {
+            var notebook = Notebook.Load(path);
+            var exercises = ChapterExercises.Find(notebook, path);
+            string name = Path.GetFileName(path);
+            if (exercises.Count is < 2 or > 4) { missing.Add($"{name}: {exercises.Count} exercise(s)"); continue; }
+            int heading = notebook.Cells.ToList().FindIndex(c => c.Kind == CellKind.Markdown && c.Source.Split('\n').Any(l => l.TrimEnd() == "## Exercises"));
+            int first = notebook.Cells.ToList().IndexOf(exercises[0].Answer);
+            if (heading < 0 || heading > first) missing.Add($"{name}: no \"## Exercises\" markdown cell before exercise {exercises[0].Id}");
+            string text = string.Join('\n', notebook.Cells.Skip(heading).Where(c => c.Kind == CellKind.Markdown).Select(c => c.Source));
+            foreach (var e in exercises.Where(e => !text.Contains(e.Id, StringComparison.Ordinal)))
+                missing.Add($"{name}: the exercises' text does not state exercise {e.Id}");
+        }
+        Assert.True(missing.Count == 0, string.Join('\n', missing));
     }
 
     [Fact]
