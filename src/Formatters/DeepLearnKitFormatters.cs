@@ -45,6 +45,7 @@ public static class DeepLearnKitFormatters
         (typeof(Figure), (v, t) => (t is null ? (Figure)v : ((Figure)v).WithTitle(t)).ToHtml(), v => v.ToString()!),
         (typeof(PlotlyLibrary), (v, _) => ((PlotlyLibrary)v).ToHtml(), v => v.ToString()!),
         (typeof(ExerciseResult), (v, t) => Exercise.ToHtml((ExerciseResult)v, t), v => v.ToString()!),
+        (typeof(GradCheckResult), (v, t) => GradCheckHtml.Render((GradCheckResult)v, t), v => v.ToString()!),
     ];
 
     /// <summary>The types <see cref="Register"/> gives formatters (a subclass of <see cref="Module"/> is drawn as a module).</summary>
