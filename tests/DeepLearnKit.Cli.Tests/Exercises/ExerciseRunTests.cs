@@ -26,18 +26,29 @@ public class ExerciseRunTests
     public async Task With_check_exercises_the_stubs_say_not_yet_the_solutions_right_and_the_notebook_keeps_the_learners_version()
     {
         using var folder = new TempFolder();
-        string chapter = folder.File("03-demo.ipynb", Ipynb(Code(Setup), Text("## Exercises"), SquareAnswer, SquareCheck, ReluAnswer, ReluCheck));
-        folder.File("solutions/03-demo.csx", SolutionsFile(("03.1", SquareSolution), ("03.2", ReluSolution)));
+        // 03.3's answer is a class (as a learner's optimizer is): the solution's class of the same name hides the stub's.
+        var classAnswer = Answer("03.3", """
+            class Doubler
+            {
+                // return 2·x
+                public double Apply(double x) => throw new NotImplementedException();
+            }
+            """);
+        var classCheck = Check("03.3", "Exercise.Check(\"03.3\", () => Verdict.Close(\"new Doubler().Apply(4)\", 2 * 4.0, new Doubler().Apply(4)))");
+        string chapter = folder.File("03-demo.ipynb", Ipynb(Code(Setup), Text("## Exercises"), SquareAnswer, SquareCheck, ReluAnswer, ReluCheck, classAnswer, classCheck));
+        folder.File("solutions/03-demo.csx", SolutionsFile(("03.1", SquareSolution), ("03.2", ReluSolution),
+            ("03.3", "class Doubler\n{\n    public double Apply(double x) => 2 * x;\n}")));
         string executed = Path.Combine(folder.Path, "out");
 
         var (exit, output) = await Dlk("run", chapter, "-o", executed, "--check-exercises");
 
         Assert.True(exit == 0, output);
-        Assert.Contains("03-demo.ipynb: 2 exercise(s), ok", output);
+        Assert.Contains("03-demo.ipynb: 3 exercise(s), ok", output);
         Assert.Matches(@"03\.1\s+not yet\s+right\s+ok", output);
         Assert.Matches(@"03\.2\s+not yet\s+right\s+ok", output);
+        Assert.Matches(@"03\.3\s+not yet\s+right\s+ok", output);
         var texts = CheckerTexts(Path.Combine(executed, "03-demo.ipynb")).ToList();
-        Assert.Equal(2, texts.Count);
+        Assert.Equal(3, texts.Count);
         Assert.All(texts, t => Assert.Contains("not yet: the answer is still the stub", t));
     }
 
