@@ -19,10 +19,10 @@ public static class Program
               (it is then kept in a temporary folder, named in the output).
           dlk book NOTEBOOK_DIR -o SITE_DIR [--timeout SECONDS] [--continue-on-error] [--check-exercises]
               Run every notebook in NOTEBOOK_DIR and write an offline HTML book (index + one page per chapter).
-          dlk grade NOTEBOOK... [--checkers CHAPTER.ipynb] [--csv FILE] [--timeout SECONDS]
+          dlk grade NOTEBOOK... [--checkers CHAPTER.ipynb] [--csv FILE] [-o DIR] [--timeout SECONDS]
               Run learners' saved notebooks and print a table of learner x exercise with pass / not yet (and the
               checkers' reasons), written as CSV to FILE. --checkers: use the chapter's own checker cells, not the
-              learner's copies.
+              learner's copies. -o: write each executed notebook into DIR as <learner>.ipynb.
 
         --check-exercises (for authors): after a chapter ran with its stubs, in the same session, run each solution
         from solutions/<chapter>.csx in place of its answer and the checker again; every checker must say "not yet"
@@ -112,7 +112,7 @@ public static class Program
                 string? checkers = parsed.Value("--checkers") is { } c ? Path.GetFullPath(c) : null;
                 if (checkers is not null && !File.Exists(checkers)) throw new FileNotFoundException($"grade: --checkers notebook '{checkers}' does not exist.", checkers);
                 string? csv = parsed.Value("--csv") is { } f ? Path.GetFullPath(f) : null;
-                return await GradeCommand.RunAsync(parsed.Positional, checkers, csv, runOptions with { Progress = null }, output, cancellationToken);
+                return await GradeCommand.RunAsync(parsed.Positional, checkers, csv, runOptions with { Progress = null }, output, cancellationToken, outputPath);
             case "export":
                 if (parsed.Positional.Count != 1) throw new CommandLineException("export: name one notebook.");
                 if (parsed.Value("--to") is not "cs") throw new CommandLineException("export: the only target is --to cs.");

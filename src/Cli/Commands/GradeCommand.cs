@@ -15,10 +15,12 @@ public static class GradeCommand
     /// the others) and reads each exercise's verdict from its checker cell. With <paramref name="checkersFrom"/> (the
     /// chapter as shipped), the learner's checker cells are replaced by the chapter's, so an edited checker grades
     /// nothing, and the columns are the chapter's exercises. A notebook that cannot be read gets a row with a note.
-    /// Prints the table and writes <paramref name="csvPath"/> when given. Returns 0, or 130 when cancelled.
+    /// Prints the table and writes <paramref name="csvPath"/> when given, and each executed notebook (its outputs show a
+    /// teacher what failed) as <c>&lt;learner&gt;.ipynb</c> into <paramref name="executedFolder"/> when given. Returns 0,
+    /// or 130 when cancelled.
     /// </summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> notebooks, string? checkersFrom, string? csvPath, RunOptions options,
-        TextWriter console, CancellationToken cancellationToken)
+        TextWriter console, CancellationToken cancellationToken, string? executedFolder = null)
     {
         Dictionary<string, string>? checkers = null;
         List<string> exercises = [];
@@ -30,13 +32,23 @@ public static class GradeCommand
             exercises.AddRange(chapter.Select(e => e.Id));
         }
         if (csvPath is not null) Destinations.CheckFolder("grade", Path.GetDirectoryName(csvPath)!);
-
         var names = LearnerNames(notebooks);
+        if (executedFolder is not null)
+        {
+            // The learner's own file is never replaced: the executed copy may hold the chapter's checkers instead of theirs.
+            var writes = names.Select(n => (Input: Path.GetFullPath(n.Key), Target: Path.Combine(executedFolder, n.Value + ".ipynb"))).ToList();
+            if (writes.FirstOrDefault(w => w.Input == w.Target) is { Input: not null } same)
+                throw new DestinationException($"grade: -o would write the executed notebook over the learner's own '{same.Input}'; name another folder.");
+            foreach (string folder in writes.Select(w => Path.GetDirectoryName(w.Target)!).Distinct()) Destinations.CheckFolder("grade", folder);
+            Destinations.CheckTargets("grade", writes);
+        }
+
         var learners = new List<LearnerGrades>();
         foreach (string path in notebooks)
         {
             if (cancellationToken.IsCancellationRequested) return 130;
-            var grades = await GradeOneAsync(path, names[path], checkers, options with { ContinueOnError = true }, cancellationToken).ConfigureAwait(false);
+            string? executed = executedFolder is null ? null : Path.Combine(executedFolder, names[path] + ".ipynb");
+            var grades = await GradeOneAsync(path, names[path], checkers, options with { ContinueOnError = true }, cancellationToken, executed).ConfigureAwait(false);
             foreach (string id in grades.Grades.Keys) if (checkers is null && !exercises.Contains(id)) exercises.Add(id);
             learners.Add(grades);
             console.WriteLine($"{path}: {grades.Passed} passed{(grades.Note is null ? "" : $" ({grades.Note})")}");
@@ -52,9 +64,9 @@ public static class GradeCommand
         return cancellationToken.IsCancellationRequested ? 130 : 0;
     }
 
-    /// <summary>Runs one learner's notebook and reads its verdicts.</summary>
+    /// <summary>Runs one learner's notebook and reads its verdicts; writes the executed notebook to <paramref name="executedPath"/> when given.</summary>
     public static async Task<LearnerGrades> GradeOneAsync(string path, string learner, IReadOnlyDictionary<string, string>? checkers,
-        RunOptions options, CancellationToken cancellationToken)
+        RunOptions options, CancellationToken cancellationToken, string? executedPath = null)
     {
         Notebook notebook;
         IReadOnlyList<ChapterExercise> exercises;
@@ -74,6 +86,12 @@ public static class GradeCommand
         {
             var run = await NotebookRunner.RunAsync(notebook, folder, options, Path.GetFileName(path), cancellationToken).ConfigureAwait(false);
             if (run.Stopped) note = "the run stopped early (a cell timed out or ended its kernel); exercises after it have no verdict";
+            if (executedPath is not null)
+            {
+                Destinations.MarkExecutedFrom(run.Notebook, path);
+                var (_, problem) = Destinations.WriteOrKeep(run.Notebook, executedPath);
+                if (problem is not null) note = (note is null ? "" : note + "; ") + $"could not write '{executedPath}': {problem}";
+            }
         }
         catch (InvalidOperationException e)
         {

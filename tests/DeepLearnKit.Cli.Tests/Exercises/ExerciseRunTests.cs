@@ -20,7 +20,8 @@ public class ExerciseRunTests
     private static IEnumerable<string> CheckerTexts(string executedNotebook) =>
         JsonNode.Parse(File.ReadAllText(executedNotebook))!["cells"]!.AsArray()
             .Where(c => c!["metadata"]?["dlk"]?["role"]?.GetValue<string>() == "check")
-            .Select(c => c!["outputs"]!.AsArray().Single(o => o!["output_type"]!.GetValue<string>() == "execute_result")!["data"]!["text/plain"]!.ToString());
+            .SelectMany(c => c!["outputs"]!.AsArray().Where(o => o!["output_type"]!.GetValue<string>() == "execute_result"))
+            .Select(o => o!["data"]!["text/plain"]!.ToString());
 
     [Fact]
     public async Task With_check_exercises_the_stubs_say_not_yet_the_solutions_right_and_the_notebook_keeps_the_learners_version()
@@ -95,8 +96,9 @@ public class ExerciseRunTests
             Answer("03.2", "Func<Tensor, Tensor> MyRelu = x => x.NoSuchOp();"), ReluCheck));
         string dave = folder.File("class/dave.ipynb", "{\"cells\": [");
         string csv = Path.Combine(folder.Path, "grades", "03.csv");
+        string executed = Path.Combine(folder.Path, "graded");
 
-        var (exit, output) = await Dlk("grade", alicePath, bob, carol, dave, "--checkers", chapter, "--csv", csv);
+        var (exit, output) = await Dlk("grade", alicePath, bob, carol, dave, "--checkers", chapter, "--csv", csv, "-o", executed);
 
         Assert.True(exit == 0, output);
         Assert.Equal("learner,03.1,03.2,passed\r\nalice,pass,pass,2/2\r\nbob,not yet,not yet,0/2\r\ncarol,not yet,no verdict,0/2\r\ndave,missing,missing,0/2\r\n",
@@ -106,5 +108,21 @@ public class ExerciseRunTests
         Assert.Contains("carol 03.2: the checker cell failed", output);
         Assert.Contains("dave: not graded:", output);
         Assert.Contains("bob 03.1: the answer is still the stub", output);
+        // The executed copies show the teacher the outputs, with the chapter's checker in place of Carol's.
+        Assert.Contains("Square(3) is off by 3", string.Join('\n', CheckerTexts(Path.Combine(executed, "carol.ipynb"))));
+        Assert.Equal(2, CheckerTexts(Path.Combine(executed, "alice.ipynb")).Count(t => t.Contains("] right:")));
+        Assert.Contains(Notebook.Load(carol).Cells, c => c.Source.Contains("Verdict.Pass(\"trust me\")"));   // her file is as she saved it
+    }
+
+    [Fact]
+    public async Task Grade_never_writes_over_a_learners_notebook()
+    {
+        using var folder = new TempFolder();
+        string alice = folder.File("class/alice.ipynb", Ipynb(Code(Setup), SquareAnswer, SquareCheck));
+        string before = File.ReadAllText(alice);
+        var (exit, output) = await Dlk("grade", alice, "-o", Path.Combine(folder.Path, "class"));
+        Assert.Equal(2, exit);
+        Assert.Contains("would write the executed notebook over the learner's own", output);
+        Assert.Equal(before, File.ReadAllText(alice));
     }
 }
