@@ -65,24 +65,27 @@ public static class ExerciseSelfTest
         foreach (var exercise in exercises)
         {
             var stub = VerdictReader.Read(exercise.Id, exercise.Check.Outputs);
-            string? problem = stub is null ? $"with the stub the checker showed no verdict{Error(exercise.Check.Outputs)}"
-                : stub.Right ? $"the checker accepts the stub: {stub.Why}" : null;
+            var found = new List<string>();
+            if (stub is null && exercise.Check.ExecutionCount is null) found.Add("with the stub the checker cell did not run (a cell before it failed).");
+            else if (stub is null) found.Add($"with the stub the checker showed no verdict{Error(exercise.Check.Outputs)}");
+            else if (stub.Right) found.Add($"the checker accepts the stub: {stub.Why}");
             ReadVerdict? solved = null;
             string? solution = solutions?.For(exercise.Id);
-            if (solution is null) problem ??= "no solution to check the checker with.";
-            else if (!session.CanRun) problem ??= "the session stopped before the solution could run.";
+            if (solution is null) found.Add("no solution to check the checker with.");
+            else if (!session.CanRun) found.Add("the session stopped before the solution could run.");
             else
             {
                 var answerRun = await session.RunAsync(solution, cellTimeout, cancellationToken).ConfigureAwait(false);
-                if (!answerRun.Succeeded) problem ??= $"the solution's cell failed{Error(answerRun.Outputs)}";
+                if (!answerRun.Succeeded) found.Add($"the solution's cell failed{Error(answerRun.Outputs)}");
                 else if (session.CanRun)
                 {
                     var checkRun = await session.RunAsync(exercise.Check.Source, cellTimeout, cancellationToken).ConfigureAwait(false);
                     solved = VerdictReader.Read(exercise.Id, checkRun.Outputs);
-                    problem ??= solved is null ? $"with the solution the checker showed no verdict{Error(checkRun.Outputs)}"
-                        : !solved.Right ? $"the checker rejects the solution: {solved.Why}" : null;
+                    if (solved is null) found.Add($"with the solution the checker showed no verdict{Error(checkRun.Outputs)}");
+                    else if (!solved.Right) found.Add($"the checker rejects the solution: {solved.Why}");
                 }
             }
+            string? problem = found.Count == 0 ? null : string.Join(" ", found);
             results.Add(new ExerciseCheck(exercise.Id, stub, solved, problem));
         }
         return new ExerciseSelfTestReport(notebookPath, results, problems);
