@@ -23,10 +23,6 @@ public static class Program
               Run learners' saved notebooks and print a table of learner x exercise with pass / not yet (and the
               checkers' reasons), written as CSV to FILE. --checkers: use the chapter's own checker cells, not the
               learner's copies. -o: write each executed notebook into DIR as <learner>.ipynb.
-
-        --check-exercises (for authors): after a chapter ran with its stubs, in the same session, run each solution
-        from solutions/<chapter>.csx in place of its answer and the checker again; every checker must say "not yet"
-        with the stub and "right" with the solution. Exit code 1 otherwise.
           dlk export NOTEBOOK --to cs [-o FILE]
               Write the notebook as a C# file-based app that `dotnet run FILE` executes.
           dlk doctor
@@ -37,6 +33,9 @@ public static class Program
               Install the kernelspec (default --user) so JupyterLab, Notebook, VS Code and nbclient find the kernel.
 
         Options: --timeout SECONDS per cell (default 600); Ctrl-C stops after writing what ran.
+        --check-exercises (for authors): after a chapter ran with its stubs, in the same session, run each solution
+        from solutions/<chapter>.csx in place of its answer and the checker again; every checker must say "not yet"
+        with the stub and "right" with the solution. Exit code 1 otherwise.
         Exit code 2: bad input (a command line, a notebook file or a destination that cannot be used).
         """;
 
