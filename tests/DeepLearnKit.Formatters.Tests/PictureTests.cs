@@ -127,6 +127,50 @@ public sealed class PictureTests : IDisposable
         Assert.Contains($"… {graph.HiddenNodes} more", HtmlOf(graph));
     }
 
+    /// <summary>A value of a learner's own scalar autograd, as chapter 02 writes one.</summary>
+    private sealed class Scalar(double data, string? op = null, params Scalar[] inputs)
+    {
+        public double Data = data, Grad;
+        public string? Op = op, Label;
+        public Scalar[] Inputs = inputs;
+    }
+
+    [Fact]
+    public void A_graph_of_a_learners_own_values_is_drawn_with_one_node_per_value_and_op()
+    {
+        var a = new Scalar(2) { Label = "a", Grad = 7 };
+        var b = new Scalar(-3) { Label = "b" };
+        var ab = new Scalar(-6, "*", a, b);
+        var sum = new Scalar(-4, "+", ab, a) { Label = "L" }; // a is read twice: one node, two edges out
+        var graph = ComputationGraph.Of(sum, v => v.Inputs, v => v.Op, v => v.Label, v => v.Data, v => v.Grad);
+
+        Assert.Equal(2, graph.Nodes.Count(n => n.IsOp));
+        Assert.Equal(4, graph.Nodes.Count(n => !n.IsOp)); // L, ab, a, b
+        Assert.Single(graph.Nodes, n => n.Label == "a");
+        int aId = graph.Nodes.Single(n => n.Label == "a").Id;
+        Assert.Equal(2, graph.Edges.Count(e => e.From == aId));
+        Assert.All(graph.Edges, e => Assert.True(graph.Nodes[e.From].Layer > graph.Nodes[e.To].Layer));
+        Assert.Equal("value", graph.Nodes.Single(n => n.Data == Html.Number(-6)).Label);
+        var html = HtmlOf(graph);
+        Assert.Contains(">*<", html);
+        Assert.Contains(">+<", html);
+        Assert.Contains("grad 7<", html);
+        Assert.Contains("+(value, a) → L", TextOf(graph));
+    }
+
+    [Fact]
+    public void A_graph_of_a_learners_own_values_treats_an_empty_op_as_a_leaf_and_collapses_beyond_the_limit()
+    {
+        var leaf = new Scalar(1, "", new Scalar(5)) { Label = "x" }; // an empty op: a leaf, its inputs not walked
+        Assert.Single(ComputationGraph.Of(leaf, v => v.Inputs, v => v.Op, v => v.Label, v => v.Data, v => v.Grad).Nodes);
+        var y = leaf;
+        for (int i = 0; i < 40; i++) y = new Scalar(y.Data + 1, "+", y, new Scalar(1));
+        var graph = ComputationGraph.Of(y, v => v.Inputs, v => v.Op, v => v.Label, v => v.Data, v => null, maxNodes: 20);
+        Assert.True(graph.Nodes.Count <= 20);
+        Assert.True(graph.HiddenNodes > 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ComputationGraph.Of(y, v => v.Inputs, v => v.Op, v => v.Label, v => v.Data, v => v.Grad, maxNodes: 1));
+    }
+
     [Fact]
     public void A_history_is_loss_and_metric_curves()
     {

@@ -1,4 +1,5 @@
-// Picking elements by index: IndexSelect (embeddings), Gather (cross-entropy), and the t[i, a..b] indexer.
+// Picking elements by index: IndexSelect (embeddings), Gather (cross-entropy), masks (MaskedSelect, MaskedFill),
+// and the t[i, a..b] indexer.
 namespace DeepLearnKit;
 
 /// <summary>One position of a tensor indexer: an integer (removes the dim), a range, or all (<c>..</c>).</summary>
@@ -108,6 +109,37 @@ public sealed partial class Tensor
             for (int k = Rank - 1; k >= 0 && ++position[k] == index.dims[k]; k--) position[k] = 0;
         }
         return Reshape(-1).IndexSelect(0, FromArray(flat).To(Device)).Reshape(index.dims);
+    }
+
+    /// <summary>
+    /// PyTorch's <c>masked_select</c>: the elements of this tensor where <paramref name="mask"/> (broadcast to this shape)
+    /// is non-zero, as a 1-D tensor in row-major order; its length is the number of true positions. A copy, not a view.
+    /// Backward sends each gradient element back to the position it came from (0 elsewhere).
+    /// </summary>
+    public Tensor MaskedSelect(Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        CheckSameDevice("MaskedSelect", this, mask);
+        if (!Shapes.Equal(Shapes.Broadcast("MaskedSelect", dims, mask.dims), dims))
+            throw new ArgumentException($"MaskedSelect: a mask of shape {Shapes.Format(mask.dims)} does not broadcast to the tensor's shape {Shapes.Format(dims)}.");
+        var flags = BinaryKernel("MaskedSelect", Backends.BinaryOp.Ne, mask, ZerosLike(this)).ToArray();
+        var positions = new List<float>();
+        for (int i = 0; i < flags.Length; i++)
+            if (flags[i] != 0) positions.Add(i);
+        return Reshape(-1).IndexSelect(0, FromArray(positions.ToArray()).To(Device));
+    }
+
+    /// <summary>
+    /// PyTorch's <c>masked_fill</c>: <c>out = value where mask ≠ 0, else x</c>, with <paramref name="mask"/> broadcast to
+    /// this shape; a new tensor. ∂out/∂x = 1 where the mask is 0, else 0.
+    /// </summary>
+    public Tensor MaskedFill(Tensor mask, float value)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        CheckSameDevice("MaskedFill", this, mask);
+        if (!Shapes.Equal(Shapes.Broadcast("MaskedFill", dims, mask.dims), dims))
+            throw new ArgumentException($"MaskedFill: a mask of shape {Shapes.Format(mask.dims)} does not broadcast to the tensor's shape {Shapes.Format(dims)}.");
+        return Where(mask, Scalar(value).To(Device), this);
     }
 
     private static Tensor CheckIndices(string op, Tensor index, int size)

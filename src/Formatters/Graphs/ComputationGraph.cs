@@ -1,5 +1,6 @@
 // The autograd graph behind a tensor as data to draw: one node per tensor (its data and grad) and one per op, as
-// micrograd's draw_dot shows them, found by walking GradFn.Inputs back from the tensor. In the root namespace, so
+// micrograd's draw_dot shows them, found by walking GradFn.Inputs back from the tensor; or of any values that know
+// their inputs and op (a notebook's own scalar autograd). In the root namespace, so
 // `using DeepLearnKit.Formatters;` brings every picture a chapter makes; the renderer (GraphSvg) stays in Graphs.
 using DeepLearnKit.Formatters.Graphs;
 
@@ -44,49 +45,92 @@ public sealed class ComputationGraph
     public static ComputationGraph Of(Tensor tensor, int maxNodes = 50)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        return Walk(tensor, t => t.GradFn?.Name, t => t.GradFn?.Inputs ?? [], t =>
+        {
+            string label = t.Name ?? (t.GradFn is null ? (t.RequiresGrad ? "leaf" : "constant") : "value");
+            return new GraphNode(0, label + " " + Html.Shape(t.Shape), false, Describe(t), t.Grad is { } g ? Describe(g) : null, 0,
+                t.Grad is null ? NoGradReason(t) : null);
+        }, maxNodes);
+    }
+
+    /// <summary>
+    /// The graph of any define-by-run values, such as a notebook's own scalar autograd:
+    /// <c>ComputationGraph.Of(loss, v =&gt; v.Inputs, v =&gt; v.Op, v =&gt; v.Label, v =&gt; v.Data, v =&gt; v.Grad)</c>.
+    /// A value with an <paramref name="op"/> (not null or empty) was computed by that op from its
+    /// <paramref name="inputs"/>; one without is a leaf. The walk goes back from <paramref name="output"/> as for a tensor,
+    /// a value read twice is one node (compared by reference), and beyond <paramref name="maxNodes"/> the rest collapses.
+    /// </summary>
+    /// <param name="output">The value to draw the graph of (drawn rightmost).</param>
+    /// <param name="inputs">The values a value was computed from, in argument order (empty for a leaf).</param>
+    /// <param name="op">The name of the op that computed a value (e.g. "+", "tanh"), or null/empty for a leaf.</param>
+    /// <param name="label">A value's name (e.g. "a"), or null for "leaf"/"value".</param>
+    /// <param name="data">A value's number.</param>
+    /// <param name="grad">A value's gradient, or null when it has none to show.</param>
+    /// <param name="maxNodes">The most nodes drawn.</param>
+    public static ComputationGraph Of<T>(T output, Func<T, IEnumerable<T>> inputs, Func<T, string?> op, Func<T, string?> label,
+        Func<T, double> data, Func<T, double?> grad, int maxNodes = 50) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(op);
+        ArgumentNullException.ThrowIfNull(label);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(grad);
+        string? OpOf(T v) => string.IsNullOrEmpty(op(v)) ? null : op(v);
+        return Walk(output, OpOf, v => OpOf(v) is null ? [] : inputs(v).ToList(), v =>
+            new GraphNode(0, label(v) ?? (OpOf(v) is null ? "leaf" : "value"), false, Html.Number(data(v)),
+                grad(v) is { } g ? Html.Number(g) : null, 0), maxNodes);
+    }
+
+    /// <summary>
+    /// Walks back from <paramref name="output"/>: a value with an op gets an op node fed by its inputs' value nodes.
+    /// Values are compared by reference, so a value read by several ops is one node.
+    /// </summary>
+    private static ComputationGraph Walk<T>(T output, Func<T, string?> opOf, Func<T, IReadOnlyList<T>> inputsOf,
+        Func<T, GraphNode> describe, int maxNodes) where T : class
+    {
         if (maxNodes < 2) throw new ArgumentOutOfRangeException(nameof(maxNodes), $"ComputationGraph.Of: maxNodes must be at least 2, got {maxNodes}.");
         var nodes = new List<GraphNode>();
         var edges = new List<(int, int)>();
-        var ids = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
-        var queue = new Queue<(Tensor Tensor, int Layer)>();
+        var ids = new Dictionary<T, int>(ReferenceEqualityComparer.Instance);
+        var expanded = new HashSet<T>(ReferenceEqualityComparer.Instance);
+        var queue = new Queue<(T Value, int Layer)>();
         int hidden = 0, collapsed = -1;
 
-        int Add(object key, GraphNode node)
+        int Add(GraphNode node)
         {
-            ids[key] = nodes.Count;
             nodes.Add(node with { Id = nodes.Count });
             return nodes.Count - 1;
         }
 
-        int ValueNode(Tensor t, int layer)
+        int ValueNode(T v, int layer)
         {
-            if (ids.TryGetValue(t, out var existing)) return existing;
-            string label = t.Name ?? (t.GradFn is null ? (t.RequiresGrad ? "leaf" : "constant") : "value");
-            label += " " + Html.Shape(t.Shape);
-            int id = Add(t, new GraphNode(0, label, false, Describe(t), t.Grad is { } g ? Describe(g) : null, layer, t.Grad is null ? NoGradReason(t) : null));
-            queue.Enqueue((t, layer));
+            if (ids.TryGetValue(v, out var existing)) return existing;
+            int id = ids[v] = Add(describe(v) with { Layer = layer });
+            queue.Enqueue((v, layer));
             return id;
         }
 
-        ValueNode(tensor, 0);
+        ValueNode(output, 0);
         while (queue.Count > 0)
         {
-            var (t, layer) = queue.Dequeue();
-            if (t.GradFn is not { } fn || ids.ContainsKey(fn)) continue;
-            int valueId = ids[t];
-            if (nodes.Count + 1 + fn.Inputs.Count > maxNodes)
+            var (v, layer) = queue.Dequeue();
+            if (opOf(v) is not { } name || !expanded.Add(v)) continue;
+            var inputs = inputsOf(v);
+            int valueId = ids[v];
+            if (nodes.Count + 1 + inputs.Count > maxNodes)
             {
-                hidden += 1 + fn.Inputs.Count(i => !ids.ContainsKey(i));
-                if (collapsed < 0) collapsed = Add(new object(), new GraphNode(0, "…", true, null, null, layer + 1));
+                hidden += 1 + inputs.Count(i => !ids.ContainsKey(i));
+                if (collapsed < 0) collapsed = Add(new GraphNode(0, "…", true, null, null, layer + 1));
                 edges.Add((collapsed, valueId));
                 continue;
             }
-            int opId = Add(fn, new GraphNode(0, fn.Name, true, null, null, layer + 1));
+            int opId = Add(new GraphNode(0, name, true, null, null, layer + 1));
             edges.Add((opId, valueId));
-            foreach (var input in fn.Inputs) edges.Add((ValueNode(input, layer + 2), opId));
+            foreach (var input in inputs) edges.Add((ValueNode(input, layer + 2), opId));
         }
         if (collapsed >= 0) nodes[collapsed] = nodes[collapsed] with { Label = $"… {hidden} more" };
-        // A tensor read by several ops sits one layer before the furthest of them (longest path), so every edge
+        // A value read by several ops sits one layer before the furthest of them (longest path), so every edge
         // points the same way in the drawing.
         for (bool changed = true; changed;)
         {
