@@ -87,6 +87,12 @@ public class KernelProtocolTests(InstalledKernel kernel) : IClassFixture<Install
 
         Assert.Equal("2", Plain(Assert.Single(Messages(seen.GetProperty("package"), "execute_result"))));
 
+        var plotly = seen.GetProperty("plotly_net");
+        Assert.True(plotly[1].GetProperty("status").GetString() == "ok", plotly.ToString());
+        string chart = Assert.Single(Messages(plotly, "execute_result")).GetProperty("data").GetProperty("text/html").GetString()!;
+        Assert.Contains("Plotly.newPlot", chart);                                    // Plotly.NET's own toChartHTML
+        Assert.Contains("\"x\":[1.0,2.0]", chart.Replace(" ", ""));
+
         var update = seen.GetProperty("update");
         var shown = Assert.Single(Messages(update, "display_data"));
         var updated = Assert.Single(Messages(update, "update_display_data"));
