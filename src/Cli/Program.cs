@@ -27,7 +27,8 @@ public static class Program
           dlk kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME]
               Install the kernelspec (default --user) so JupyterLab, Notebook, VS Code and nbclient find the kernel.
 
-        Options: --timeout SECONDS per cell (default 600); Ctrl-C stops after writing what ran.
+        Options: --timeout SECONDS per cell (default 600); --in-process runs the cells in dlk itself instead of a
+        `dlk kernel` process (faster to start; a cell that ends its process ends dlk); Ctrl-C stops after writing what ran.
         Exit code 2: bad input (a command line, a notebook file or a destination that cannot be used).
         """;
 
@@ -71,11 +72,12 @@ public static class Program
         }
         if (args[0] == "kernel") return await KernelAsync(args[1..], output, progress);
         // Paths are made absolute first: running a notebook moves the current directory to the notebook's folder.
-        var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to"], flags: ["--continue-on-error"]);
+        var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to"], flags: ["--continue-on-error", "--in-process"]);
         var runOptions = new RunOptions(
             parsed.Seconds("--timeout") ?? TimeSpan.FromSeconds(600),
             parsed.Flags.Contains("--continue-on-error"),
-            progress);
+            progress,
+            parsed.Flags.Contains("--in-process"));
         string? outputPath = (parsed.Value("-o") ?? parsed.Value("--output")) is { } o ? Path.GetFullPath(o) : null;
         switch (args[0])
         {
