@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 # dataset-fashion-mnist: the real data the learning tests train on; wamerican: the word list of the
 # character corpus; chromium: the headless browser the formatter and book tests render pages in; python3-nbformat: the
 # tests validate the notebooks dlk writes with Jupyter's own validator; python3-jupyter-client and python3-nbclient:
-# Jupyter's own client and notebook executor, which the kernel tests drive `dlk kernel` with; npm (Debian's, unless
+# Jupyter's own client and notebook executor, which the kernel tests drive `dlk kernel` with; jupyter-notebook: the
+# classic Notebook web application (6.4), which a test opens chapter 01 in through headless Chromium; npm (Debian's, unless
 # some Node.js install already provides the command): fetches plotly.js, KaTeX and mermaid.
-required=(dataset-fashion-mnist wamerican chromium python3-nbformat python3-jupyter-client python3-nbclient "$@")
+required=(dataset-fashion-mnist wamerican chromium python3-nbformat python3-jupyter-client python3-nbclient jupyter-notebook "$@")
 command -v npm >/dev/null 2>&1 || required+=(npm)
 packages=()
 for p in "${required[@]}"; do

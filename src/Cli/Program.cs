@@ -32,7 +32,8 @@ public static class Program
           dlk kernel install [--user | --sys-prefix | --prefix DIR] [--name NAME]
               Install the kernelspec (default --user) so JupyterLab, Notebook, VS Code and nbclient find the kernel.
 
-        Options: --timeout SECONDS per cell (default 600); Ctrl-C stops after writing what ran.
+        Options: --timeout SECONDS per cell (default 600); --in-process runs the cells in dlk itself instead of a
+        `dlk kernel` process (faster to start; a cell that ends its process ends dlk); Ctrl-C stops after writing what ran.
         --check-exercises (for authors): after a chapter ran with its stubs, in the same session, run each solution
         from solutions/<chapter>.csx in place of its answer and the checker again; every checker must say "not yet"
         with the stub and "right" with the solution. Exit code 1 otherwise.
@@ -80,13 +81,14 @@ public static class Program
         if (args[0] == "kernel") return await KernelAsync(args[1..], output, progress);
         // Paths are made absolute first: running a notebook moves the current directory to the notebook's folder.
         var parsed = CommandLine.Parse(args[1..], valueOptions: ["-o", "--output", "--timeout", "--to", "--checkers", "--csv"],
-            flags: ["--continue-on-error", "--check-exercises"]);
+            flags: ["--continue-on-error", "--check-exercises", "--in-process"]);
         var timeout = parsed.Seconds("--timeout") ?? TimeSpan.FromSeconds(600);
         var selfTests = new List<ExerciseSelfTestReport>();
         var runOptions = new RunOptions(
             timeout,
             parsed.Flags.Contains("--continue-on-error"),
             progress,
+            parsed.Flags.Contains("--in-process"),
             AfterRun: parsed.Flags.Contains("--check-exercises") ? async (session, run, path, cancel) =>
             {
                 var report = await ExerciseSelfTest.CheckAsync(session, run.Notebook, path, timeout, cancel);

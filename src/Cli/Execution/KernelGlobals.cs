@@ -57,7 +57,8 @@ internal static class OutputFormatter
         if (value is null) return new Dictionary<string, string> { [PlainText] = "<null>" };
         var types = mimeTypes.Count > 0 ? mimeTypes : Formatter.GetPreferredMimeTypesFor(value.GetType()).Append(PlainText).Distinct().ToList();
         var data = new Dictionary<string, string>();
-        foreach (string mime in types) data[mime] = value.ToDisplayString(mime);
+        foreach (string mime in types)
+            data[mime] = mime == "text/html" && PlotlyNetCharts.TryHtml(value) is { } chart ? chart : value.ToDisplayString(mime);
         return data;
     }
 }

@@ -217,6 +217,7 @@ public sealed class NotebookSession : ICellRunner
         var restored = restorer.Restore(requested.Values, sources, cancellationToken);
         var added = restored.Where(p => !loadedPackages.Contains(p.Id)).ToList();
         options = options.AddReferences(added.SelectMany(p => p.Assemblies).Distinct().Select(path => MetadataReference.CreateFromFile(path)));
+        PackageAssemblyResolver.Register(added.SelectMany(p => p.Assemblies));
         foreach (var p in added) loadedPackages.Add(p.Id);
 
         var shown = restored.Where(r => packages.Any(p => p.Id.Equals(r.Id, StringComparison.OrdinalIgnoreCase))).ToList();

@@ -33,8 +33,9 @@ public sealed class PackageRestorer
     public IReadOnlyList<RestoredPackage> Restore(IReadOnlyCollection<PackageRequest> packages, IReadOnlyCollection<string> extraSources,
         CancellationToken cancellationToken = default)
     {
-        string folder = Path.Combine(Path.GetTempPath(), "dlk-restore", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
+        // A folder of this user's own (mode 700, a fresh name): a shared parent under /tmp that another user made first
+        // would refuse this user's restore.
+        string folder = Directory.CreateTempSubdirectory("dlk-restore-").FullName;
         try
         {
             string project = Path.Combine(folder, "restore.csproj");

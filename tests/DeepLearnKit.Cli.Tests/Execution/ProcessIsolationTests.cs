@@ -60,6 +60,17 @@ public class ProcessIsolationTests
         Assert.Contains("1 failed cell", output);
     }
 
+    [Theory]
+    [InlineData(new string[0], "kernel")]
+    [InlineData(new[] { "--in-process" }, "run")]
+    public void The_cells_run_in_a_kernel_process_unless_asked_to_run_in_dlk(string[] options, string command)
+    {
+        // The command the process running the cell was started with: `dlk kernel -f …` or `dlk run …` itself.
+        var (exit, cells, output, _) = DlkRun(options, ["Environment.GetCommandLineArgs()[1]"]);
+        Assert.True(exit == 0, output);
+        Assert.Contains($"\"{command}\"", cells[0]!["outputs"]!.ToJsonString());
+    }
+
     [Fact]
     public void A_foreground_thread_left_running_does_not_keep_dlk_alive()
     {

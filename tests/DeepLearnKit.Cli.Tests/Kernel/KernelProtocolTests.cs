@@ -24,20 +24,23 @@ public sealed class InstalledKernel : IDisposable
         Assert.True(exit == 0, output);
     }
 
+    /// <summary>Jupyter's folders pointed at this prefix: its kernelspecs, and data, runtime and config folders of its own.</summary>
+    public Dictionary<string, string> Environment => new()
+    {
+        ["JUPYTER_PATH"] = JupyterPath,
+        ["JUPYTER_DATA_DIR"] = Path.Combine(Prefix, "data"),
+        ["JUPYTER_RUNTIME_DIR"] = Path.Combine(Prefix, "runtime"),
+        ["JUPYTER_CONFIG_DIR"] = Path.Combine(Prefix, "config"),
+    };
+
     /// <summary>Runs <paramref name="file"/> with Jupyter's folders pointed at this prefix; returns its exit code and output.</summary>
     public (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null) =>
-        RunProcess(file, arguments, limit, workingDirectory, new()
-        {
-            ["JUPYTER_PATH"] = JupyterPath,
-            ["JUPYTER_DATA_DIR"] = Path.Combine(Prefix, "data"),
-            ["JUPYTER_RUNTIME_DIR"] = Path.Combine(Prefix, "runtime"),
-            ["JUPYTER_CONFIG_DIR"] = Path.Combine(Prefix, "config"),
-        });
+        RunProcess(file, arguments, limit, workingDirectory, Environment);
 
     public static (int ExitCode, string Output) RunProcess(string file, IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null,
         Dictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? System.Environment.CurrentDirectory };
         foreach (var a in arguments) start.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? []) start.Environment[k] = v;
         using var process = Process.Start(start)!;
@@ -86,6 +89,12 @@ public class KernelProtocolTests(InstalledKernel kernel) : IClassFixture<Install
         Assert.Equal("ok", hello[1].GetProperty("status").GetString());
 
         Assert.Equal("2", Plain(Assert.Single(Messages(seen.GetProperty("package"), "execute_result"))));
+
+        var plotly = seen.GetProperty("plotly_net");
+        Assert.True(plotly[1].GetProperty("status").GetString() == "ok", plotly.ToString());
+        string chart = Assert.Single(Messages(plotly, "execute_result")).GetProperty("data").GetProperty("text/html").GetString()!;
+        Assert.Contains("Plotly.newPlot", chart);                                    // Plotly.NET's own toChartHTML
+        Assert.Contains("\"x\":[1.0,2.0]", chart.Replace(" ", ""));
 
         var update = seen.GetProperty("update");
         var shown = Assert.Single(Messages(update, "display_data"));

@@ -50,6 +50,17 @@ observed["hello"] = run(kc, 'Console.WriteLine("hello"); 1 + 2')
 observed["first_cell_seconds"] = time.time() - started
 
 observed["package"] = run(kc, '#r "nuget: DeepLearnKit, 0.1.0"\nusing DeepLearnKit;\nTensor.Ones(2).Sum().Item()')
+# A learner's own Plotly.NET 6 chart (it needs an FSharp.Core that .NET Interactive's last kernel cannot load, and its
+# Giraffe.ViewEngine dependency was built against FSharp.Core 5.0.0.0).
+observed["plotly_net"] = run(kc, "\n".join([
+    '#r "nuget: Plotly.NET, 6.0.0"',
+    '#r "nuget: Plotly.NET.Interactive, 6.0.0"',
+    "using Plotly.NET;",
+    "using Microsoft.FSharp.Core;",
+    "var trace = Trace2D.initScatter(FuncConvert.FromFunc<Trace2D, Trace2D>(t => { t.SetProperty(\"x\", new[] { 1.0, 2.0 }); "
+    "t.SetProperty(\"y\", new[] { 3.0, 4.0 }); t.SetProperty(\"mode\", \"markers\"); return t; }));",
+    "GenericChart.ofTraceObject(true, trace)",
+]))
 observed["update"] = run(kc, 'var shown = display("first"); shown.Update("second");')
 observed["error"] = run(kc, 'throw new InvalidOperationException("boom");')
 
