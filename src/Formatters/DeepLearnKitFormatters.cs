@@ -38,6 +38,8 @@ public static class DeepLearnKitFormatters
         (typeof(GradientFlowRecorder), (v, t) => TrainingCharts.GradientFlow((GradientFlowRecorder)v, t).ToHtml(), v => RecorderText((GradientFlowRecorder)v)),
         (typeof(ConfusionMatrix), (v, t) => ConfusionMatrixHtml.Render((ConfusionMatrix)v, t), v => v.ToString()!),
         (typeof(Trajectories), (v, t) => ((Trajectories)v).ToHtml(t), v => v.ToString()!),
+        (typeof(DecisionBoundary), (v, t) => ((DecisionBoundary)v).ToHtml(t), v => v.ToString()!),
+        (typeof(TrainingComparison), (v, t) => ((TrainingComparison)v).ToHtml(t), v => v.ToString()!),
         (typeof(AttentionMap), (v, t) => ((AttentionMap)v).ToHtml(t), v => v.ToString()!),
         (typeof(RocCurve), (v, t) => TrainingCharts.Roc((RocCurve)v, t).ToHtml(), v => v.ToString()!),
         (typeof(LRFinderResult), (v, t) => TrainingCharts.LRFinder((LRFinderResult)v, t).ToHtml(), v => v.ToString()!),

@@ -15,6 +15,7 @@ public class NamespaceTests
     [InlineData(typeof(AttentionMap))]
     [InlineData(typeof(Trajectories))]
     [InlineData(typeof(Trajectory))]
+    [InlineData(typeof(DecisionBoundary))]
     public void Every_picture_a_chapter_makes_is_in_the_formatters_root_namespace(Type picture) =>
         Assert.Equal("DeepLearnKit.Formatters", picture.Namespace);
 

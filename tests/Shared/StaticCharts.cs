@@ -46,7 +46,8 @@ internal static partial class StaticCharts
             Assert.True(texts.Contains(title.GetProperty("text").GetString()!), $"{where}: the {axis} title '{title.GetProperty("text")}' is missing; texts: {string.Join(" | ", texts)}");
         }
         // Legend: every named line or bar trace, when the figure has two or more.
-        var legendNames = data.Where(t => t.GetProperty("type").GetString() is "scatter" or "bar" or "histogram" && t.TryGetProperty("name", out _))
+        var legendNames = data.Where(t => t.GetProperty("type").GetString() is "scatter" or "bar" or "histogram" && t.TryGetProperty("name", out _)
+                && !(t.TryGetProperty("showlegend", out var shown) && shown.ValueKind == JsonValueKind.False))
             .Select(t => t.GetProperty("name").GetString()!).ToList();
         bool legend = layout.TryGetProperty("showlegend", out var show) ? show.GetBoolean() : legendNames.Count >= 2;
         if (legend)

@@ -192,8 +192,11 @@ public sealed class Image : Trace
 /// <summary>A line's style.</summary>
 public sealed record Line(string? Color = null, double? Width = null, string? Dash = null);
 
-/// <summary>A marker's style.</summary>
-public sealed record Marker(string? Color = null, double? Size = null, string? Symbol = null);
+/// <summary>A marker's style; <paramref name="Line"/> outlines it (plotly.js's <c>marker.line</c>), so points stay visible over a coloured surface.</summary>
+public sealed record Marker(string? Color = null, double? Size = null, string? Symbol = null, MarkerLine? Line = null);
+
+/// <summary>A marker's outline: colour and width in pixels.</summary>
+public sealed record MarkerLine(string Color, double Width = 1);
 
 /// <summary>A title; plotly.js's <c>{text: …}</c> form.</summary>
 public sealed record Title(string Text);
@@ -243,7 +246,19 @@ public sealed class Layout
     /// <summary>Whether to show the legend.</summary>
     [JsonPropertyName("showlegend")]
     public bool? ShowLegend { get; init; }
+
+    /// <summary>Where plotly.js puts the legend (the static form keeps it at the right, beside any colour bar).</summary>
+    public Legend? Legend { get; init; }
 }
+
+/// <summary>
+/// The legend's placement, in paper coordinates (0–1 across the plot area): <c>new Legend("h", 0, -0.2)</c> lays it out
+/// in a row under the plot, clear of a colour bar at the right.
+/// </summary>
+/// <param name="Orientation"><c>v</c> (a column, plotly.js's default) or <c>h</c> (a row).</param>
+/// <param name="X">The legend's x anchor position.</param>
+/// <param name="Y">The legend's y anchor position.</param>
+public sealed record Legend(string? Orientation = null, double? X = null, double? Y = null);
 
 /// <summary>An axis: title, <c>linear</c>/<c>log</c>/<c>category</c> type, range, and its subplot domain.</summary>
 public sealed class Axis

@@ -209,8 +209,9 @@ internal static class StaticFigureSvg
         {
             double r = (line.Marker?.Size ?? 6) / 2;
             string fill = line.Marker?.Color ?? color;
+            string outline = line.Marker?.Line is { } o ? $" stroke=\"{o.Color}\" stroke-width=\"{Html.Coordinate(o.Width)}\"" : "";
             foreach (var (px, py) in points)
-                svg.Append($"<circle cx=\"{Html.Coordinate(px)}\" cy=\"{Html.Coordinate(py)}\" r=\"{Html.Coordinate(r)}\" fill=\"{fill}\"/>");
+                svg.Append($"<circle cx=\"{Html.Coordinate(px)}\" cy=\"{Html.Coordinate(py)}\" r=\"{Html.Coordinate(r)}\" fill=\"{fill}\"{outline}/>");
         }
     }
 

@@ -177,6 +177,62 @@ public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBo
         Assert.Contains("ReLU", flows[1]);
     }
 
+    // The stream and text/plain outputs of an executed chapter, in cell order.
+    private string OutputText(string chapter)
+    {
+        var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(book.Site, "notebooks", chapter)))!;
+        var text = new System.Text.StringBuilder();
+        foreach (var output in executed["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? new JsonArray()))
+        {
+            var part = output!["output_type"]!.GetValue<string>() == "stream" ? output["text"] : output["data"]?["text/plain"];
+            if (part is JsonArray lines) foreach (var line in lines) text.Append(line!.GetValue<string>());
+            else if (part is not null) text.Append(part.GetValue<string>());
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static double Number(Match match, int group) =>
+        double.Parse(match.Groups[group].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Chapter_03s_gradient_descent_reaches_the_closed_form_and_keras_fit_gives_its_loops_losses()
+    {
+        string text = OutputText("03-regression.ipynb");
+        var gap = Regex.Match(text, @"gradient descent after 300 steps: .*; max \|θ − θ\*\| = ([0-9.E+-]+)");
+        Assert.True(gap.Success, text);
+        Assert.True(Number(gap, 1) <= 1e-3, $"gradient descent vs the normal equations: {gap.Value}");
+        var fit = Regex.Match(text, @"over all 20 epochs: max \|gap\| ([0-9.E+-]+) \(training\), ([0-9.E+-]+) \(validation\)");
+        Assert.True(fit.Success, text);
+        Assert.True(Number(fit, 1) <= 1e-6 && Number(fit, 2) <= 1e-6, $"Fit(x, y) vs the explicit loop: {fit.Value}");
+    }
+
+    [Fact]
+    public void Chapter_04s_final_mlp_reaches_the_stated_floor_of_88_percent_test_accuracy()
+    {
+        var accuracy = Regex.Match(OutputText("04-mlp.ipynb"), @"test accuracy: (0\.\d+)");
+        Assert.True(accuracy.Success, "chapter 04 prints its test accuracy");
+        Assert.True(Number(accuracy, 1) >= 0.88, $"chapter 04's MLP: {accuracy.Value}");
+    }
+
+    [Fact]
+    public void Every_checker_of_chapters_03_and_04_says_not_yet_for_the_shipped_stubs()
+    {
+        foreach (var chapter in new[] { "03-regression.ipynb", "04-mlp.ipynb" })
+        {
+            var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(book.Site, "notebooks", chapter)))!;
+            var checks = executed["cells"]!.AsArray().Where(c => c!["metadata"]?["dlk"]?["role"]?.GetValue<string>() == "check").ToList();
+            Assert.Equal(3, checks.Count);
+            foreach (var cell in checks)
+            {
+                string id = cell!["metadata"]!["dlk"]!["exercise"]!.GetValue<string>();
+                string shown = string.Concat(cell["outputs"]!.AsArray().Select(o => o!["data"]?["text/plain"]).OfType<JsonArray>()
+                    .SelectMany(a => a).Select(l => l!.GetValue<string>()));
+                Assert.StartsWith($"[exercise {id}] not yet", shown);
+            }
+        }
+    }
+
     [Fact]
     public void The_book_draws_a_chapters_mermaid_block_as_an_svg_diagram()
     {
