@@ -268,4 +268,38 @@ public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBo
         Assert.Contains("dlk-plotly", html);
         Assert.Contains("<svg", html);
     }
+
+    [Fact]
+    public void Chapter_05s_notebook_optimizers_follow_DeepLearnKits_step_for_step_and_its_schedules_their_formulas()
+    {
+        string text = ExecutedText("05-optimizers.ipynb");
+        var match = Regex.Match(text, @"Every notebook optimizer follows DeepLearnKit's within (\S+) \(");
+        Assert.True(match.Success, "chapter 05 states how far its optimizers' paths are from DeepLearnKit's:\n" + text);
+        double gap = double.Parse(match.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(gap, 0, 1e-4);
+        Assert.Contains("Every schedule matches its formula at every epoch", text);
+        Assert.Contains("the model's parameters are exactly as before the test", text);
+    }
+
+    [Fact]
+    public void Chapter_06s_LeNet_reaches_89_percent_on_the_Fashion_MNIST_test_set()
+    {
+        string text = ExecutedText("06-cnn.ipynb");
+        var match = Regex.Match(text, @"LeNet-5 test accuracy (0\.\d+)");
+        Assert.True(match.Success, "chapter 06 prints LeNet-5's test accuracy:\n" + text);
+        double accuracy = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 0.89, $"LeNet-5's test accuracy is {accuracy}, below the floor of 0.89");
+        Assert.Contains("the loops and Conv2d agree", text);
+        Assert.Matches(@"test accuracy on the image folder (0\.9\d+|1\.0+) over 400 files", text);
+    }
+
+    /// <summary>Every stream and text/plain output of an executed chapter, in order.</summary>
+    private string ExecutedText(string chapter)
+    {
+        var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(book.Site, "notebooks", chapter)))!;
+        static string Joined(JsonNode? source) => source is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : source?.GetValue<string>() ?? "";
+        return string.Join("\n", executed["cells"]!.AsArray()
+            .SelectMany(c => c!["outputs"]?.AsArray() ?? [])
+            .Select(o => o!["output_type"]!.GetValue<string>() == "stream" ? Joined(o["text"]) : Joined(o["data"]?["text/plain"])));
+    }
 }
