@@ -52,6 +52,9 @@ public sealed class ExerciseTests : IDisposable
         Assert.False(Verdict.Close("x", 1000.0, 1000.11).Right);
         Assert.False(Verdict.Close("x", 0.0, double.NaN).Right);
         Assert.False(Verdict.Close("x", 1.0, double.PositiveInfinity).Right);
+        // Whole numbers and floats pick the number overload, not the tensor one.
+        Assert.True(Verdict.Close("n", 9, 9).Right);
+        Assert.False(Verdict.Close("x", 2f, 2.01f).Right);
     }
 
     [Fact]

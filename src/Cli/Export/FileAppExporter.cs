@@ -52,6 +52,9 @@ public static class FileAppExporter
         foreach (string line in header) file.AppendLine(line);
         // The package's restore reports these two about its dependencies' versions (see the package's README).
         if (header.Count > 0) file.AppendLine("#:property NoWarn=$(NoWarn);NU1603;NU1605");
+        // A file-based app defaults to PublishAot=true, which turns off dynamic code even under `dotnet run`; ILGPU
+        // (Device.Gpu and its CPU simulator) compiles its kernels at run time and needs it.
+        file.AppendLine("#:property PublishAot=false");
         file.AppendLine();
         foreach (string u in NotebookSession.DefaultImports) AddOnce(usings, $"using {u};");
         AddOnce(usings, $"using static {ShowClass};");

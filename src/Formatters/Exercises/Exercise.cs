@@ -41,6 +41,13 @@ public sealed record Verdict(bool Right, string Why, string? Expected = null, st
     }
 
     /// <summary>
+    /// <see cref="Close(string, double, double, double, double)"/> for float and whole-number arguments
+    /// (<c>Verdict.Close("count", 9, n)</c>), which would otherwise be ambiguous with the tensor overload.
+    /// </summary>
+    public static Verdict Close(string what, float expected, float actual, double atol = 1e-5, double rtol = 1e-4) =>
+        Close(what, (double)expected, (double)actual, atol, rtol);
+
+    /// <summary>
     /// Compares two tensors element by element like <c>torch.allclose</c>: the shapes must be equal, and every element must
     /// satisfy |actual − expected| ≤ atol + rtol·|expected|. The reason names the shapes or the worst element.
     /// </summary>
