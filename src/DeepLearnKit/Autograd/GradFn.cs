@@ -9,12 +9,14 @@ namespace DeepLearnKit;
 public sealed class GradFn
 {
     private Func<Tensor, Tensor?[]>? backward;
+    private Tensor[]? saved;
 
-    internal GradFn(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    internal GradFn(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, Tensor[]? saved = null)
     {
         Name = name;
         Inputs = inputs;
         this.backward = backward;
+        this.saved = saved;
     }
 
     /// <summary>
@@ -39,11 +41,16 @@ public sealed class GradFn
         : throw new InvalidOperationException(
             $"Backward: the graph through {Name} was already freed by an earlier Backward(). Call Backward(retainGraph: true) the first time to go through it twice.");
 
-    /// <summary>Drops the saved tensors (the closure) after a backward pass.</summary>
+    /// <summary>
+    /// Drops the saved tensors (the closure) after a backward pass, and gives back the memory of those the op made
+    /// for its backward alone (an argmax, a cell's activations), which only the closure could reach.
+    /// </summary>
     internal void Release()
     {
         backward = null;
         AccumulateInto = null;
+        if (Interlocked.Exchange(ref saved, null) is { } own)
+            foreach (var t in own) t.storage.Release();
     }
 
     /// <inheritdoc/>

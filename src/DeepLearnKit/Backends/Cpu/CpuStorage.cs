@@ -1,23 +1,32 @@
-// Host memory for CPU tensors: a plain float array, recycled through CpuArrayPool when it is large.
+// Host memory for CPU tensors: a plain float array. A large one came from CpuArrayPool and goes back to it when
+// its owner releases the storage (see StorageScope); after that the storage has no array, so a stray read fails
+// loudly instead of seeing the numbers of whichever tensor got the array next.
 namespace DeepLearnKit.Backends.Cpu;
 
-/// <summary>A CPU tensor's elements, in a managed array.</summary>
-internal class CpuStorage : TensorStorage
+/// <summary>A CPU tensor's elements, in a managed array that only this storage holds until it is released.</summary>
+internal sealed class CpuStorage : TensorStorage
 {
-    public CpuStorage(float[] data) => Data = data;
+    private float[]? data;
 
-    public float[] Data { get; }
+    public CpuStorage(float[] data)
+    {
+        this.data = data;
+        Length = data.Length;
+    }
 
-    public override int Length => Data.Length;
+    /// <summary>The elements; an error once the storage was released.</summary>
+    public float[] Data => data ?? throw new ObjectDisposedException(nameof(CpuStorage),
+        $"This CPU storage of {Length} floats was released and its array reused: an op read a temporary after its owner gave it back.");
+
+    public override int Length { get; }
 
     public override IBackend Backend => CpuBackend.Instance;
-}
 
-/// <summary>
-/// A storage whose array came from a <see cref="CpuArrayPool"/>: when the storage is collected (no tensor or
-/// view refers to it any more), its finalizer gives the array back to that pool, for the next tensor of the same size.
-/// </summary>
-internal sealed class PooledCpuStorage(float[] data, CpuArrayPool pool) : CpuStorage(data)
-{
-    ~PooledCpuStorage() => pool.Return(Data);
+    public override bool IsReleased => data is null;
+
+    /// <summary>Takes the array away from this storage (once: a second call finds none) and gives a large one back to the pool.</summary>
+    internal override void Release()
+    {
+        if (Interlocked.Exchange(ref data, null) is { Length: >= CpuArrayPool.MinPooledLength } array) CpuArrayPool.Return(array);
+    }
 }
