@@ -9,7 +9,14 @@ internal sealed partial class CpuBackend : IBackend
 {
     public static readonly CpuBackend Instance = new();
 
-    private CpuBackend() => Device = new Device(DeviceKind.Cpu, "cpu", this);
+    private CpuBackend()
+    {
+        Lease = new CpuKernelLease(this);
+        Device = new Device(DeviceKind.Cpu, "cpu", Lease);
+    }
+
+    /// <summary>These kernels as tensors call them: through the lease that holds their storages while they run.</summary>
+    public CpuKernelLease Lease { get; }
 
     public Device Device { get; }
 

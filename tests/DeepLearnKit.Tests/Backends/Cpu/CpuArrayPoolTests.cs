@@ -1,6 +1,7 @@
 // Tests of the recycling of large CPU arrays (CpuArrayPool, CpuStorage.Release, StorageScope): an array comes
-// back only when its owner releases its storage, goes to the next allocation of its length, is never held by two
-// live storages, and a released storage cannot be read. Nothing comes back from the collector.
+// back when its owner releases its storage, or once a collection (which the library never asks for) found its
+// storage unreachable; it goes to the next allocation of its length, is never held by two live storages, and a
+// released storage cannot be read.
 using System.Runtime.CompilerServices;
 using DeepLearnKit.Backends;
 using DeepLearnKit.Backends.Cpu;
@@ -104,22 +105,53 @@ public class CpuArrayPoolTests
 
     /// <summary>Allocates a pooled storage in a frame of its own and drops it, unreleased.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference<float[]> Dropped(int length)
+    private static float[] Dropped(int length)
     {
         var storage = CpuArrayPool.Allocate(length, clear: false);
-        return new WeakReference<float[]>(storage.Data);
+        Array.Fill(storage.Data, 5f);
+        return storage.Data; // the array, not the storage: only a storage's reachability counts
     }
 
     [Fact]
-    public void A_storage_nobody_released_is_ordinary_garbage_not_a_return()
+    public void An_unreleased_storage_gives_its_array_back_only_once_a_collection_found_it_unreachable()
     {
-        var before = CpuArrayPool.Counts;
-        var dropped = Dropped(Length + 5);
-        GC.Collect();
+        var held = CpuArrayPool.Allocate(Length + 5, clear: false);
+        var array = Dropped(Length + 5);
+        // No collection yet: the dropped storage may still be alive for all the pool knows, so a fresh array.
+        var before = CpuArrayPool.Allocate(Length + 5, clear: false);
+        Assert.NotSame(array, before.Data);
+
+        GC.Collect(); // what the collector does by itself in a running program; the library never asks for it
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        Assert.Equal(before.Returned, CpuArrayPool.Counts.Returned);
-        Assert.False(dropped.TryGetTarget(out _), "the collector freed the array: no finalizer kept it for the pool");
+        var after = CpuArrayPool.Allocate(Length + 5, clear: false);
+        Assert.Same(array, after.Data);
+        Assert.NotSame(held.Data, after.Data); // a storage still held keeps its array through any collection
+        Assert.NotSame(before.Data, after.Data);
+        GC.KeepAlive(before);
+    }
+
+    /// <summary>Holds a tensor only from an object that has a finalizer, which brings it back after its collection.</summary>
+    private sealed class Resurrector(Tensor t)
+    {
+        public static Tensor? Saved;
+
+        ~Resurrector() => Saved = t;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DropIntoResurrector(int length) => _ = new Resurrector(Tensor.Full(9f, length));
+
+    [Fact]
+    public void A_storage_brought_back_by_someone_elses_finalizer_keeps_its_array()
+    {
+        DropIntoResurrector(Length + 9);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        for (int i = 0; i < 3; i++) CpuArrayPool.Allocate(Length + 9, clear: false).Data.AsSpan().Fill(1f);
+        Assert.NotNull(Resurrector.Saved);
+        Assert.All(Resurrector.Saved!.ToArray(), v => Assert.Equal(9f, v));
+        Resurrector.Saved = null;
     }
 
     [Fact]
