@@ -94,6 +94,16 @@ public class CpuArrayPoolTests
     }
 
     [Fact]
+    public void Tensors_reach_the_CPU_kernels_only_through_the_lease_that_holds_their_storages()
+    {
+        // The pool may take back the array of an unreachable storage, so no kernel may run on a storage nobody holds:
+        // every way from a tensor to a CPU kernel goes through CpuKernelLease, which holds them until the kernel returns.
+        Assert.IsType<CpuKernelLease>(Device.Cpu.Backend);
+        Assert.IsType<CpuKernelLease>(Tensor.Zeros(Length).Backend);
+        Assert.Same(Device.Cpu, Tensor.Zeros(3).Device);
+    }
+
+    [Fact]
     public void Small_arrays_are_never_pooled()
     {
         var small = CpuArrayPool.Allocate(CpuArrayPool.MinPooledLength - 1, clear: true);
