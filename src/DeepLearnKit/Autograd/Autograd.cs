@@ -14,22 +14,14 @@ internal static class Autograd
     /// <summary>
     /// Attaches a <see cref="GradFn"/> to <paramref name="result"/> when gradients are on and some input
     /// requires them; <paramref name="backward"/> returns one gradient per input (null where none flows).
-    /// <paramref name="saved"/> are tensors the op made for its backward alone, which no one but the closure can
-    /// reach (never the result, an input, or a view of either): their memory is released with the node after
-    /// the backward pass, or at once when nothing is recorded.
     /// </summary>
-    public static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, Tensor[]? saved = null)
+    public static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
+        if (disabled.Value) return result;
         bool any = false;
-        if (!disabled.Value)
-            foreach (var input in inputs) any |= input.RequiresGrad;
-        if (!any)
-        {
-            if (saved is not null)
-                foreach (var t in saved) t.storage.Release();
-            return result;
-        }
-        result.SetGradFn(new GradFn(name, inputs, backward, saved));
+        foreach (var input in inputs) any |= input.RequiresGrad;
+        if (!any) return result;
+        result.SetGradFn(new GradFn(name, inputs, backward));
         return result;
     }
 

@@ -9,14 +9,12 @@ namespace DeepLearnKit;
 public sealed class GradFn
 {
     private Func<Tensor, Tensor?[]>? backward;
-    private Tensor[]? saved;
 
-    internal GradFn(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward, Tensor[]? saved = null)
+    internal GradFn(string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
         Name = name;
         Inputs = inputs;
         this.backward = backward;
-        this.saved = saved;
     }
 
     /// <summary>
@@ -41,16 +39,11 @@ public sealed class GradFn
         : throw new InvalidOperationException(
             $"Backward: the graph through {Name} was already freed by an earlier Backward(). Call Backward(retainGraph: true) the first time to go through it twice.");
 
-    /// <summary>
-    /// Drops the saved tensors (the closure) after a backward pass, and gives back the memory of those the op made
-    /// for its backward alone (an argmax, a cell's activations), which only the closure could reach.
-    /// </summary>
+    /// <summary>Drops the saved tensors (the closure) after a backward pass.</summary>
     internal void Release()
     {
         backward = null;
         AccumulateInto = null;
-        if (Interlocked.Exchange(ref saved, null) is { } own)
-            foreach (var t in own) t.storage.Release();
     }
 
     /// <inheritdoc/>

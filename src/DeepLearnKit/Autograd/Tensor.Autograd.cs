@@ -69,15 +69,10 @@ public sealed partial class Tensor
     /// <summary>
     /// Back-propagates from this tensor: for every tensor x in its graph with <see cref="RequiresGrad"/>,
     /// adds ∂L/∂x to x.Grad, where L = this (a one-element tensor) or, for a non-scalar, L = Σ gradient ⊙ this.
-    /// The graph's saved values are freed afterwards unless <paramref name="retainGraph"/>. The pass's own
-    /// intermediate gradients, and what each freed node saved for itself alone, go back to the memory pool;
-    /// every tensor a caller can reach (the graph's values, each <see cref="Grad"/>) stays as it is.
+    /// The graph's saved values are freed afterwards unless <paramref name="retainGraph"/>.
     /// </summary>
     public void Backward(Tensor? gradient = null, bool retainGraph = false)
     {
-        // The pass owns the gradients it computes: they flow from node to node through `grads`, and only .Grad
-        // (a fresh copy or sum, kept below) leaves it, so the rest goes back to the pool when the pass ends.
-        using var pass = Backends.StorageScope.Open(endsPass: true);
         if (!RequiresGrad)
             throw new InvalidOperationException("Backward: this tensor does not require grad; set RequiresGrad on its inputs before computing it.");
         if (gradient is null)
@@ -103,10 +98,7 @@ public sealed partial class Tensor
             // longer a private buffer that a slice may add into in place.
             owned.Remove(g);
             if (node.GradFn is null || node.retainsGrad)
-            {
                 node.Grad = node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g;
-                pass.Keep(node.Grad);
-            }
             if (node.GradFn is not { } fn) continue;
 
             if (fn.AccumulateInto is { } accumulate)

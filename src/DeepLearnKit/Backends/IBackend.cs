@@ -293,20 +293,4 @@ public abstract class TensorStorage
 
     /// <summary>The backend whose kernels can read and write this storage.</summary>
     public abstract IBackend Backend { get; }
-
-    /// <summary>
-    /// True once <see cref="Release"/> gave the memory back: the storage can no longer be read or written.
-    /// A backend that does not recycle memory never releases a storage.
-    /// </summary>
-    public virtual bool IsReleased => false;
-
-    /// <summary>
-    /// Gives the memory back to the backend for reuse by a later storage. Called only by the storage's owner — the
-    /// kernel that made it as a temporary, the backward pass that made it, the graph node that saved it, an
-    /// optimizer's update — when no tensor that anyone else can reach refers to it (see <c>StorageScope</c>).
-    /// Releasing twice is harmless; reading after release is an error, never someone else's numbers.
-    /// </summary>
-    internal virtual void Release()
-    {
-    }
 }

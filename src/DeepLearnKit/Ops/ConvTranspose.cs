@@ -37,7 +37,7 @@ public sealed partial class Tensor
         using (NoGrad())
         {
             y = ConvolveAdjointKernel(input.Packed(), weight.Packed(), geometry);
-            if (bias is not null) y.AssignBinary(BinaryOp.Add, y, bias.Reshape(1, geometry.InChannels, 1, 1)); // y is still this op's own: no second output
+            if (bias is not null) y = BinaryKernel("ConvTranspose2d", BinaryOp.Add, y, bias.Reshape(1, geometry.InChannels, 1, 1));
         }
         return Autograd.Record(y, "ConvTranspose2d", bias is null ? [input, weight] : [input, weight, bias], g =>
         {

@@ -79,7 +79,7 @@ public sealed partial class Tensor
         using (NoGrad())
         {
             y = ConvolveKernel(input.Packed(), weight.Packed(), geometry);
-            if (bias is not null) y.AssignBinary(BinaryOp.Add, y, bias.Reshape(1, geometry.OutChannels, 1, 1)); // y is still this op's own: no second output
+            if (bias is not null) y = BinaryKernel("Conv2d", BinaryOp.Add, y, bias.Reshape(1, geometry.OutChannels, 1, 1));
         }
         return Autograd.Record(y, "Conv2d", bias is null ? [input, weight] : [input, weight, bias], g =>
         {
@@ -187,7 +187,7 @@ public sealed partial class Tensor
     private static StridedLayout ChannelsFirst(ConvGeometry c, int first, int count) =>
         new([c.OutChannels, count, c.Pixels], [c.Pixels, c.OutChannels * c.Pixels, 1], first * c.OutChannels * c.Pixels);
 
-    /// <summary>Images [first, first + count) of a packed [N, K, L] tensor as a contiguous [K, count·L] matrix (no copy for one image; a copy is the caller's to release).</summary>
+    /// <summary>Images [first, first + count) of a packed [N, K, L] tensor as a contiguous [K, count·L] matrix (no copy for one image).</summary>
     private static (TensorStorage Storage, int Offset) GatherChannelsFirst(Tensor y, ConvGeometry c, int first, int count)
     {
         if (count == 1) return (y.storage, first * c.OutChannels * c.Pixels);
@@ -213,9 +213,6 @@ public sealed partial class Tensor
                 columns, 0, rows * width, width, false,
                 product, c.Groups, c.GroupOut, width, rows, accumulate: false);
             backend.Copy(product, StridedLayout.Contiguous([c.OutChannels, count, pixels]), y.storage, ChannelsFirst(c, first, count));
-            // Temporaries of this part alone: the next part (or op) reuses their arrays.
-            columns.Release();
-            product.Release();
         });
         return y;
     }
@@ -238,8 +235,6 @@ public sealed partial class Tensor
                 gathered, offset, c.GroupOut * width, width, false,
                 columns, c.Groups, rows, width, c.GroupOut, accumulate: false);
             backend.Col2Im(columns, c.Window, x.storage, first, count);
-            columns.Release();
-            if (gathered != y.storage) gathered.Release();
         });
         return x;
     }
@@ -264,16 +259,7 @@ public sealed partial class Tensor
             backend.MatMul(gathered, offset, c.GroupOut * width, width, false,
                 columns, 0, rows * width, width, true,
                 partial.storage, c.Groups, c.GroupOut, rows, width, accumulate: !firstPart);
-            columns.Release();
-            if (gathered != gy.storage) gathered.Release();
         });
-        // The workers' partial sums add up into the first, which is the result; the others were temporaries.
-        var sum = partials[0]!;
-        foreach (var partial in partials.Skip(1))
-        {
-            sum.AssignBinary(BinaryOp.Add, sum, partial!);
-            partial!.storage.Release();
-        }
-        return sum;
+        return partials.Select(p => p!).Aggregate((a, b) => BinaryKernel("Conv2d", BinaryOp.Add, a, b));
     }
 }

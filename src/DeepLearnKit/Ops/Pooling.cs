@@ -32,7 +32,7 @@ public sealed partial class Tensor
             var gx = Empty(inputShape, g.Device);
             g.Backend.MaxPool2dBackward(g.Packed().storage, argmax.storage, batch, w, gx.storage);
             return [gx];
-        }, saved: [argmax]);
+        });
     }
 
     /// <summary>

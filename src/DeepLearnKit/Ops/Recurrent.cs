@@ -46,6 +46,6 @@ public sealed partial class Tensor
             backend.LSTMCellBackward(activations.storage, cIn.storage, cIn.offset, state.storage, gradState.storage,
                 batch, hidden, gradGates.storage, gradC.storage);
             return [gradGates, c.RequiresGrad ? gradC : null];
-        }, saved: [activations]);
+        });
     }
 }

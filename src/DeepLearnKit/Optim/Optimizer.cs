@@ -134,23 +134,11 @@ public abstract class Optimizer
                 if (p.Grad is not { } grad) continue;
                 if (!state.TryGetValue(p, out var s)) state[p] = s = new ParameterState();
                 s.Step++;
-                // The built-in updates make scratch tensors beside the state they keep; the scope gives the scratch
-                // back. A learner's own optimizer may keep anything anywhere, so its update runs outside any scope.
-                using var scratch = ReleasesScratch ? Backends.StorageScope.Open() : null;
                 var updated = Update(p, grad, group.Options, s);
                 if (!ReferenceEquals(updated, p)) p.CopyFrom(updated);
-                if (scratch is null) continue;
-                foreach (var kept in s.Tensors.Values) scratch.Keep(kept);
-                if (p.Grad is { } g) scratch.Keep(g);
             }
         }
     }
-
-    /// <summary>
-    /// True for the optimizers of this library, whose updates are known to keep nothing but their state tensors:
-    /// what else they allocate during an update is scratch, released when the update is done.
-    /// </summary>
-    private bool ReleasesScratch => GetType().Assembly == typeof(Optimizer).Assembly;
 
     /// <summary>
     /// The parameter's new value given its gradient, the group's options and its state (which it may update).

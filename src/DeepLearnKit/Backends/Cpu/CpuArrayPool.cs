@@ -1,194 +1,185 @@
 // Recycling of the large arrays behind CPU tensors. A training step allocates the same temporaries every
-// step (im2col columns, gradients, an optimizer's scratch); as fresh arrays, the large ones land in .NET's
-// large-object heap, whose budget triggers full collections, and whose fresh pages come back as page faults.
-// Reusing them keeps a step's memory warm, as PyTorch's caching allocator does.
-//
-// An array comes back in one of two ways, never from a finalizer, and the pool never asks the collector for
-// anything: its owner releases its storage (CpuStorage.Release, called by StorageScope and by kernels for their
-// temporaries), or — for a tensor the caller got back, of which nothing can tell when the caller drops it — the pool
-// watches the storage through a weak reference and takes the array back once a collection that ran anyway found
-// the storage unreachable. Every CPU kernel runs under CpuKernelLease, which keeps its storages reachable until it
-// returns, so no array is taken back from under a running kernel.
+// step (activations, gradients, im2col columns); as fresh arrays, the large ones land in .NET's large-object
+// heap, whose budget triggers a full (gen 2) collection about every step, and whose freed pages come back as
+// page faults. Reusing them keeps a step's memory warm, as PyTorch's caching allocator does.
+using System.Collections.Concurrent;
+
 namespace DeepLearnKit.Backends.Cpu;
 
 /// <summary>
-/// Free arrays by exact length, shared by all threads. <see cref="Allocate"/> takes one of the requested length if
-/// there is one, else the array of a watched storage that is no longer reachable, else a fresh one;
-/// <see cref="Return"/> takes back the array of a released storage, which no storage holds any more. The pool is
-/// capped (<see cref="MaxPooledBytes"/>), and a length that no allocation asked for during <see cref="IdlePasses"/>
-/// backward passes is dropped (<see cref="EndPass"/>), so memory a workload no longer uses goes back to the collector.
+/// Free arrays by exact length, one pool per allocating thread. An array goes back to the pool of the thread that
+/// allocated it when its <see cref="PooledCpuStorage"/> is collected, and that thread rents it again. A kernel may still
+/// be reading a raw array after its last tensor became garbage, so every CPU kernel keeps its storages alive until it
+/// returns (<c>CpuBackend.KeepAlive</c>). Pools per thread keep a thread's working set with it, with no contention.
 /// </summary>
-internal static class CpuArrayPool
+internal sealed class CpuArrayPool
 {
     /// <summary>Arrays shorter than this (64 KiB) are allocated plainly: cheap in .NET's young generation.</summary>
     public const int MinPooledLength = 16_384;
 
-    /// <summary>The most bytes the pool keeps for reuse (1 GiB, at most an eighth of the memory available).</summary>
-    internal static readonly long MaxPooledBytes = Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
+    /// <summary>
+    /// The most bytes one thread's pool keeps for reuse, and all pools together. A returned array that does not fit
+    /// pushes out its pool's arrays of other sizes (the working set has moved on), or is left to the collector.
+    /// Besides, after each full collection every pool drops the sizes nobody rented since the one before
+    /// (<see cref="TrimAfterFullCollections"/>), so memory that training no longer uses goes back to the collector.
+    /// </summary>
+    private static readonly long MaxPooledBytes = Math.Min(512L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 16),
+        MaxPooledBytesAll = Math.Min(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 8);
 
-    /// <summary>A length not rented during this many backward passes is dropped from the pool.</summary>
-    internal const int IdlePasses = 8;
+    private static long pooledBytesAll;
+    private static readonly ConcurrentQueue<WeakReference<CpuArrayPool>> pools = new();
 
+    /// <summary>The least a collection the pool asks for must wait for (see <see cref="CollectIfWorthIt"/>).</summary>
+    private const long MinBytesPerCollection = 4L << 20;
+
+    private static long liveBytes;         // in pooled storages not yet collected
+    private static long liveAfterCollection, bytesSinceCollection;
+    private static int collectionsSeen;
+
+    [ThreadStatic] private static CpuArrayPool? current;
+
+    /// <summary>The free arrays of one length, and whether one was rented since the last trim.</summary>
     private sealed class Bucket
     {
-        public readonly Stack<float[]> Arrays = new();
-        public long LastRentedPass;
-
-        /// <summary>The storages of this length handed out and not released: their cells, and whether each storage is still reachable.</summary>
-        public readonly List<(WeakReference<CpuStorage> Storage, CpuStorage.Cell Cell)> Watched = [];
-        public int SweepAt = 16;
+        public readonly ConcurrentStack<float[]> Arrays = new();
+        public volatile bool Rented = true;
     }
 
-    private static readonly object gate = new();
-    private static readonly Dictionary<int, Bucket> free = new();
-    private static long pooledBytes, passes;
-    private static PoolCounts counts;
+    private readonly ConcurrentDictionary<int, Bucket> free = new();
+    private long pooledBytes; // in this pool's free lists
 
-    /// <summary>Bytes in the pool's free arrays now.</summary>
-    internal static long PooledBytes { get { lock (gate) return pooledBytes; } }
+    static CpuArrayPool() => _ = new TrimAfterFullCollections();
 
-    /// <summary>What the pool did since the process started (for tests and measurements).</summary>
-    internal static PoolCounts Counts { get { lock (gate) return counts; } }
+    private CpuArrayPool() => pools.Enqueue(new WeakReference<CpuArrayPool>(this));
 
-    /// <summary>
-    /// For tests: fills every returned array with NaN, so that anything still reading a released storage's array,
-    /// or an "uninitialized" allocation that a kernel does not fully overwrite, shows up as NaN in the results.
-    /// </summary>
-    internal static bool PoisonReturned { get; set; }
+    /// <summary>A pool is collected after its thread ended and its last storage came back: its arrays leave the count.</summary>
+    ~CpuArrayPool() => Interlocked.Add(ref pooledBytesAll, -Interlocked.Read(ref pooledBytes));
 
-    /// <summary>
-    /// A storage of <paramref name="length"/> floats, zero-filled when <paramref name="clear"/>. A large one is recorded
-    /// in the open <see cref="StorageScope"/>, whose owner then decides when it is released.
-    /// </summary>
+    /// <summary>The calling thread's pool.</summary>
+    public static CpuArrayPool Current => current ??= new CpuArrayPool();
+
+    /// <summary>A storage of <paramref name="length"/> floats, zero-filled when <paramref name="clear"/>.</summary>
     public static CpuStorage Allocate(int length, bool clear)
     {
         if (length < MinPooledLength)
             return new CpuStorage(length == 0 ? [] : clear ? new float[length] : GC.AllocateUninitializedArray<float>(length));
-        float[]? array;
-        Bucket? bucket;
-        lock (gate)
+        var pool = Current;
+        if (pool.TryRent(length, out var array) || (CollectIfWorthIt() && pool.TryRent(length, out array)))
         {
-            if (!free.TryGetValue(length, out bucket)) free[length] = bucket = new Bucket();
-            bucket.LastRentedPass = passes;
-            array = Rent(bucket, length);
-            counts = array is null
-                ? counts with { Fresh = counts.Fresh + 1, FreshBytes = counts.FreshBytes + 4L * length }
-                : counts with { Rented = counts.Rented + 1, RentedBytes = counts.RentedBytes + 4L * length };
+            if (clear) Array.Clear(array);
         }
-        // Clearing or allocating megabytes happens outside the lock, so other threads' kernels do not wait for it.
-        if (array is null) array = clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
-        else if (clear) Array.Clear(array);
-        var storage = new CpuStorage(array);
-        // A long weak reference: cleared only once the storage is gone for good, even if an object with a finalizer
-        // still refers to it and brings it back.
-        var watch = new WeakReference<CpuStorage>(storage, trackResurrection: true);
-        lock (gate) bucket.Watched.Add((watch, storage.cell));
-        StorageScope.Track(storage);
-        return storage;
-    }
-
-    /// <summary>A free array of the bucket's length, else the array of a watched storage found unreachable, else null.</summary>
-    private static float[]? Rent(Bucket bucket, int length)
-    {
-        if (bucket.Arrays.Count == 0 || bucket.Watched.Count >= bucket.SweepAt) Sweep(bucket, length);
-        if (!bucket.Arrays.TryPop(out var array)) return null;
-        pooledBytes -= 4L * length;
-        return array;
+        else
+        {
+            array = clear ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+        }
+        Interlocked.Add(ref liveBytes, 4L * length);
+        Interlocked.Add(ref bytesSinceCollection, 4L * length);
+        return new PooledCpuStorage(array, pool);
     }
 
     /// <summary>
-    /// Takes back the arrays of the bucket's watched storages that were released (their array already came back) or
-    /// are unreachable: then nothing can read the array any more (no storage refers to it, and no kernel runs on it:
-    /// CpuKernelLease), so it joins the free list. Sweeping again once the watch list doubled keeps it, and the
-    /// arrays its dead entries hold, in proportion to the storages alive.
+    /// Dead storages are found only by a collection, and a loop that allocates little else (so the collector
+    /// rarely runs) would take fresh pages for every temporary. So when the pool has none of the size asked, it
+    /// runs a young collection (and the finalizers that hand arrays back) if, since the last collection, it handed
+    /// out at least half of what was live after it (and 4 MiB): the bytes that may have died since are then worth
+    /// the collection's cost, which grows with what is live, as in the collector's own budgets. True if it ran.
     /// </summary>
-    private static void Sweep(Bucket bucket, int length)
+    /// <summary>How many bytes the pool hands out between the collections it asks for: half of what was live after the last one, at least 4 MiB.</summary>
+    internal static long BytesPerCollection => Math.Max(MinBytesPerCollection, Interlocked.Read(ref liveAfterCollection) / 2);
+
+    private static bool CollectIfWorthIt()
     {
-        var watched = bucket.Watched;
-        for (int i = watched.Count - 1; i >= 0; i--)
+        int collections = GC.CollectionCount(0);
+        if (collections != Volatile.Read(ref collectionsSeen))
         {
-            var (storage, cell) = watched[i];
-            if (cell.Array is not null && storage.TryGetTarget(out _)) continue;
-            watched[i] = watched[^1];
-            watched.RemoveAt(watched.Count - 1);
-            if (cell.Take() is not { } array) continue;
-            counts = counts with { TakenBack = counts.TakenBack + 1 };
-            if (pooledBytes + 4L * length > MaxPooledBytes) continue; // full: left to the collector
-            if (PoisonReturned) Array.Fill(array, float.NaN);
-            bucket.Arrays.Push(array);
-            pooledBytes += 4L * length;
+            // The collector ran by itself since: what it found is back in the pools (or soon will be).
+            Volatile.Write(ref collectionsSeen, collections);
+            Interlocked.Exchange(ref liveAfterCollection, Interlocked.Read(ref liveBytes));
+            Interlocked.Exchange(ref bytesSinceCollection, 0);
+            return false;
         }
-        bucket.SweepAt = Math.Max(16, 2 * watched.Count);
+        if (Interlocked.Read(ref bytesSinceCollection) < BytesPerCollection) return false;
+        GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+        GC.WaitForPendingFinalizers();
+        Volatile.Write(ref collectionsSeen, GC.CollectionCount(0));
+        Interlocked.Exchange(ref liveAfterCollection, Interlocked.Read(ref liveBytes));
+        Interlocked.Exchange(ref bytesSinceCollection, 0);
+        return true;
     }
 
-    /// <summary>
-    /// Keeps the array of a storage that was just released (<see cref="CpuStorage.Release"/> took it away, so no
-    /// storage holds it) for the next allocation of its length. When the pool is full, the arrays of the lengths
-    /// rented longest ago make room, or this one is left to the collector.
-    /// </summary>
-    internal static void Return(float[] array)
+    private bool TryRent(int length, out float[] array)
+    {
+        if (free.TryGetValue(length, out var bucket) && bucket.Arrays.TryPop(out array!))
+        {
+            bucket.Rented = true;
+            Unpool(4L * length);
+            return true;
+        }
+        array = null!;
+        return false;
+    }
+
+    private void Unpool(long size)
+    {
+        Interlocked.Add(ref pooledBytes, -size);
+        Interlocked.Add(ref pooledBytesAll, -size);
+    }
+
+    /// <summary>Called when a storage from this pool is collected: keeps its array for this pool's thread.</summary>
+    public void Return(float[] array)
     {
         long size = 4L * array.Length;
-        if (PoisonReturned) Array.Fill(array, float.NaN);
-        lock (gate)
+        Interlocked.Add(ref liveBytes, -size);
+        if (!Fits(size)) Evict(size, keep: array.Length);
+        if (!Fits(size)) return;
+        Interlocked.Add(ref pooledBytes, size);
+        Interlocked.Add(ref pooledBytesAll, size);
+        free.GetOrAdd(array.Length, _ => new Bucket()).Arrays.Push(array);
+    }
+
+    /// <summary>Whether <paramref name="size"/> more bytes fit under this pool's cap and the cap of all pools.</summary>
+    private bool Fits(long size) =>
+        Interlocked.Read(ref pooledBytes) + size <= MaxPooledBytes && Interlocked.Read(ref pooledBytesAll) + size <= MaxPooledBytesAll;
+
+    /// <summary>Drops this pool's free arrays of other lengths than <paramref name="keep"/> until <paramref name="room"/> bytes fit.</summary>
+    private void Evict(long room, int keep)
+    {
+        foreach (var (length, bucket) in free)
         {
-            counts = counts with { Returned = counts.Returned + 1 };
-            if (pooledBytes + size > MaxPooledBytes) Evict(pooledBytes + size - MaxPooledBytes, array.Length);
-            if (pooledBytes + size > MaxPooledBytes) return;
-            if (!free.TryGetValue(array.Length, out var bucket)) free[array.Length] = bucket = new Bucket { LastRentedPass = passes };
-            bucket.Arrays.Push(array);
-            pooledBytes += size;
+            if (length == keep) continue;
+            while (!Fits(room) && bucket.Arrays.TryPop(out _)) Unpool(4L * length);
+            if (Fits(room)) return;
         }
     }
 
-    /// <summary>Drops free arrays of lengths other than <paramref name="keep"/>, least recently rented first, until <paramref name="bytes"/> are gone.</summary>
-    private static void Evict(long bytes, int keep)
+    /// <summary>Drops the free arrays of every length not rented since the last trim.</summary>
+    private void Trim()
     {
-        foreach (var (length, bucket) in free.Where(e => e.Key != keep).OrderBy(e => e.Value.LastRentedPass).ToList())
+        foreach (var (length, bucket) in free)
         {
-            while (bytes > 0 && bucket.Arrays.TryPop(out _))
-            {
-                pooledBytes -= 4L * length;
-                bytes -= 4L * length;
-            }
-            if (bytes <= 0) return;
+            if (!bucket.Rented)
+                while (bucket.Arrays.TryPop(out _)) Unpool(4L * length);
+            bucket.Rented = false;
         }
     }
 
     /// <summary>
-    /// Called at the end of every backward pass, the step clock of training: takes back the arrays of watched
-    /// storages found unreachable (into the capped free lists, so that no array is held for a length nobody asks for),
-    /// and drops the lengths nobody rented during the last <see cref="IdlePasses"/> passes (a layer size of an old
-    /// model, an evaluation batch); their watched storages stay ordinary garbage.
+    /// An object that is never reachable and puts itself back in the finalization queue each time it is finalized:
+    /// once it has aged into the oldest generation, that is once per full collection, the moment to trim the pools.
     /// </summary>
-    internal static void EndPass()
+    private sealed class TrimAfterFullCollections
     {
-        lock (gate)
+        ~TrimAfterFullCollections()
         {
-            passes++;
-            List<int>? idle = null;
-            foreach (var (length, bucket) in free)
+            if (Environment.HasShutdownStarted) return;
+            int count = pools.Count;
+            for (int i = 0; i < count && pools.TryDequeue(out var weak); i++)
             {
-                Sweep(bucket, length);
-                if (passes - bucket.LastRentedPass > IdlePasses) (idle ??= []).Add(length);
+                if (!weak.TryGetTarget(out var pool)) continue; // its thread is gone and so are its storages
+                pool.Trim();
+                pools.Enqueue(weak);
             }
-            foreach (int length in idle ?? [])
-            {
-                pooledBytes -= 4L * length * free[length].Arrays.Count;
-                free.Remove(length); // its watched storages, if any, stay ordinary garbage
-            }
+            GC.ReRegisterForFinalize(this);
         }
     }
-}
-
-/// <summary>
-/// Counts of <see cref="CpuArrayPool"/>: large allocations served from the pool (<see cref="Rented"/>, in
-/// <see cref="RentedBytes"/>) or with a fresh array (<see cref="Fresh"/>, <see cref="FreshBytes"/>), and arrays given back.
-/// </summary>
-/// <see cref="TakenBack"/> counts arrays of storages that nobody released and the pool found unreachable.
-internal readonly record struct PoolCounts(long Rented, long RentedBytes, long Fresh, long FreshBytes, long Returned, long TakenBack = 0)
-{
-    public static PoolCounts operator -(PoolCounts a, PoolCounts b) =>
-        new(a.Rented - b.Rented, a.RentedBytes - b.RentedBytes, a.Fresh - b.Fresh, a.FreshBytes - b.FreshBytes, a.Returned - b.Returned,
-            a.TakenBack - b.TakenBack);
 }
