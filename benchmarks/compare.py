@@ -16,6 +16,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,13 +69,20 @@ def command(side, name, args, settings):
 
 
 def run_one(side, name, args, settings):
+    """Runs one side's program; its JSON line, plus the process's peak resident memory (ru_maxrss, from wait4)."""
     cmd, env = command(side, name, args, settings)
     print(f"  {side:12} {name}", file=sys.stderr, flush=True)
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
-    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not the maximum over all children
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    lines = [l for l in stdout.splitlines() if l.startswith("{")]
     if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"{side} {name} failed (exit {proc.returncode}): {proc.stderr.strip()[-800:]}")
-    return json.loads(lines[-1])
+        raise RuntimeError(f"{side} {name} failed (exit {proc.returncode}): {stderr.strip()[-800:]}")
+    return {**json.loads(lines[-1]), "peak_rss_mb": usage.ru_maxrss / 1024}  # Linux reports KiB
 
 
 def measure_all(workloads, args):
@@ -95,8 +103,9 @@ def measure_all(workloads, args):
                     print(f"    {e}", file=sys.stderr)
                     runs[(name, side)] = {"error": True}
                     continue
-                pooled = runs.get((name, side), {}).get("seconds", [])
-                runs[(name, side)] = {**line, "seconds": pooled + line["seconds"]}
+                previous = runs.get((name, side), {})
+                runs[(name, side)] = {**line, "seconds": previous.get("seconds", []) + line["seconds"],
+                                      "peak_rss_mb": max(previous.get("peak_rss_mb", 0), line["peak_rss_mb"])}
     return runs
 
 
@@ -121,15 +130,17 @@ def table(workloads, runs):
     peak = runs.get(("fma-peak", "DeepLearnKit"), {})
     peak_gflops = metric(peak)[0] if "seconds" in peak else None
     rows = ["| workload | DeepLearnKit | PyTorch | speed ratio DLK/torch | % of FMA peak DLK / torch "
-            "| result DLK | result torch |", "|---|---:|---:|---:|---:|---:|---:|"]
+            "| peak RSS DLK / torch | result DLK | result torch |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, sides, *_ in workloads:
-        cells, speeds, peaks, results = [], [], [], []
+        cells, speeds, peaks, rss, results = [], [], [], [], []
         for side in BOTH:
             run = runs.get((name, side))
             if side not in sides or run is None or "error" in run:
                 cells.append("error" if run and "error" in run else "—")
-                speeds.append(None); peaks.append("—"); results.append("—")
+                speeds.append(None); peaks.append("—"); rss.append("—"); results.append("—")
                 continue
+            # The whole program's peak (warm-up and every call), the largest of its rounds.
+            rss.append(f"{run['peak_rss_mb']:.0f}")
             value, unit, speed = metric(run)
             cells.append(f"{fmt(value)} {unit}")
             speeds.append(speed)
@@ -138,7 +149,8 @@ def table(workloads, runs):
             results.append(run.get("detail") or f"{run['result']:.12g}")
         ratio = f"{speeds[0] / speeds[1]:.2f}×" if None not in speeds else "—"
         pk = " / ".join(peaks) if peaks != ["—", "—"] else "—"
-        rows.append(f"| {name} | {cells[0]} | {cells[1]} | {ratio} | {pk} | {results[0]} | {results[1]} |")
+        mem = f"{rss[0]} / {rss[1]} MB" if rss != ["—", "—"] else "—"
+        rows.append(f"| {name} | {cells[0]} | {cells[1]} | {ratio} | {pk} | {mem} | {results[0]} | {results[1]} |")
     return "\n".join(rows)
 
 

@@ -44,6 +44,10 @@ var line = new
     detail = workload.Detail?.Invoke(),
     flops = workload.Flops,
     ops = workload.Ops,
+    gc_committed_mb = GC.GetGCMemoryInfo().TotalCommittedBytes >> 20,
+    gc_heap_mb = GC.GetGCMemoryInfo().HeapSizeBytes >> 20,
+    gc_fragmented_mb = GC.GetGCMemoryInfo().FragmentedBytes >> 20,
+    collections = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) }, // gen 0, 1, 2 over the whole program
     note = $"{RuntimeInformation.FrameworkDescription}, {(Avx512F.IsSupported ? "AVX-512" : Avx2.IsSupported ? "AVX2" : "no AVX")}"
         + (workload.Note is null ? "" : $", {workload.Note}"),
 };

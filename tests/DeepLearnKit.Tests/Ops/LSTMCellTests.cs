@@ -79,6 +79,25 @@ public class LSTMCellTests
         Passes(GradCheck.Check(xs => Tensor.LSTMCell(xs[0].Select(1, 1), xs[1].Select(0, 1)), [sequence, pair]));
     }
 
+    [Theory]
+    [InlineData(1, 5)]
+    [InlineData(3, 64)]
+    public void Its_tanh_is_the_Tanh_ops_so_zero_stays_zero_and_c_zero_matches_the_composite_exactly(int n, int hidden)
+    {
+        // All-zero pre-activations and c: g = tanh 0 must be exactly 0, so c' = ½·0 + ½·0 and h' are exactly 0.
+        var zero = Tensor.LSTMCell(Tensor.Zeros(n, 4 * hidden), Tensor.Zeros(n, hidden));
+        Assert.All(zero.ToArray(), v => Assert.Equal(0f, v));
+
+        // With c = 0, c' = σ(a_i)·tanh(a_g) and h' = σ(a_o)·tanh(c') are one product each: the same bits as the
+        // composite formula, whose tanh is the Tanh op's.
+        var gates = Between(20 + hidden, -4, 4, n, 4 * hidden);
+        var c = Tensor.Zeros(n, hidden);
+        var state = Tensor.LSTMCell(gates, c);
+        var (h, cNext) = Composite(gates, c);
+        Close(cNext.ToArray(), state.Select(0, 1).ToArray(), atol: 0, rtol: 0);
+        Close(h.ToArray(), state.Select(0, 0).ToArray(), atol: 0, rtol: 0);
+    }
+
     [Fact]
     public void Empty_batches_and_states_give_empty_results()
     {

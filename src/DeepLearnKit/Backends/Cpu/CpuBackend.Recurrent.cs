@@ -1,5 +1,6 @@
 // The fused LSTM cell on the CPU: the forward is TensorPrimitives over each batch row's four gates, the
-// backward one Vector<float> pass per row. An LSTM runs the cell once per time step on small [N, 4H] blocks,
+// backward one Vector<float> pass per row. tanh is the Tanh op's own kernel (TanhKernel), so tanh 0 = 0 and the
+// cell agrees bit for bit with the composition it replaces. An LSTM runs the cell once per time step on small [N, 4H] blocks,
 // so what matters is doing it in one pass instead of a dozen ops with their temporaries.
 using System.Buffers;
 using System.Numerics;
@@ -25,13 +26,13 @@ internal sealed partial class CpuBackend
                 var a = act.AsSpan(n * g4, g4);
                 var p = pre.AsSpan(gatesOffset + n * g4, g4);
                 TensorPrimitives.Sigmoid(p[..(2 * h)], a[..(2 * h)]);          // i, f
-                TensorPrimitives.Tanh(p.Slice(2 * h, h), a.Slice(2 * h, h));   // g
+                TanhKernel.Tanh(p.Slice(2 * h, h), a.Slice(2 * h, h));         // g
                 TensorPrimitives.Sigmoid(p[(3 * h)..], a[(3 * h)..]);          // o
                 var hNext = hc.AsSpan(n * h, h);
                 var cNext = hc.AsSpan((batch + n) * h, h);
                 TensorPrimitives.Multiply(a[..h], a.Slice(2 * h, h), cNext);                               // i⊙g
                 TensorPrimitives.FusedMultiplyAdd(a.Slice(h, h), cPrev.AsSpan(cOffset + n * h, h), cNext, cNext); // c' = f⊙c + i⊙g
-                TensorPrimitives.Tanh(cNext, hNext);
+                TanhKernel.Tanh(cNext, hNext);
                 TensorPrimitives.Multiply(a[(3 * h)..], hNext, hNext);                                     // h' = o⊙tanh(c')
             });
         }
@@ -53,7 +54,7 @@ internal sealed partial class CpuBackend
                 float[] tanhC = ArrayPool<float>.Shared.Rent(h);
                 try
                 {
-                    TensorPrimitives.Tanh(hc.AsSpan((batch + n) * h, h), tanhC.AsSpan(0, h));
+                    TanhKernel.Tanh(hc.AsSpan((batch + n) * h, h), tanhC.AsSpan(0, h));
                     LSTMCellBackwardRow(act.AsSpan(n * g4, g4), cPrev.AsSpan(cOffset + n * h, h), tanhC.AsSpan(0, h),
                         dhc.AsSpan(n * h, h), dhc.AsSpan((batch + n) * h, h), dGates.AsSpan(n * g4, g4), dC.AsSpan(n * h, h));
                 }
