@@ -1,6 +1,7 @@
 // A learner's own Plotly.NET chart as HTML. In .NET Interactive, Plotly.NET.Interactive's kernel extension (a DLL that
 // needs the Microsoft.DotNet.Interactive kernel, which dlk is not) registers this formatter; dlk does the same job
-// with Plotly.NET's own GenericChart.toChartHTML, found on the chart's assembly, so dlk needs no Plotly.NET reference.
+// with Plotly.NET's own GenericChart.toChartHTML, found on the chart's assembly by the same lookup DeepLearnKit's
+// formatters use (so dlk needs no Plotly.NET reference), also in a session that never loaded DeepLearnKit.
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 
@@ -20,7 +21,7 @@ internal static class PlotlyNetCharts
         for (var type = value.GetType(); type is not null; type = type.BaseType)
         {
             if (type.FullName != ChartType) continue;
-            var toHtml = type.GetMethod("toChartHTML", BindingFlags.Public | BindingFlags.Static, [type]);
+            var toHtml = Formatters.Pictures.PlotlyNetCharts.FindChartHtml(type.Assembly);
             try { return toHtml?.Invoke(null, [value]) as string; }
             catch (TargetInvocationException e) when (e.InnerException is { } inner) { ExceptionDispatchInfo.Throw(inner); throw; }
         }

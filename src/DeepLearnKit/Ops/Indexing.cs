@@ -118,10 +118,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor MaskedSelect(Tensor mask)
     {
-        ArgumentNullException.ThrowIfNull(mask);
-        CheckSameDevice("MaskedSelect", this, mask);
-        if (!Shapes.Equal(Shapes.Broadcast("MaskedSelect", dims, mask.dims), dims))
-            throw new ArgumentException($"MaskedSelect: a mask of shape {Shapes.Format(mask.dims)} does not broadcast to the tensor's shape {Shapes.Format(dims)}.");
+        CheckMask("MaskedSelect", mask);
         var flags = BinaryKernel("MaskedSelect", Backends.BinaryOp.Ne, mask, ZerosLike(this)).ToArray();
         var positions = new List<float>();
         for (int i = 0; i < flags.Length; i++)
@@ -135,11 +132,17 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor MaskedFill(Tensor mask, float value)
     {
-        ArgumentNullException.ThrowIfNull(mask);
-        CheckSameDevice("MaskedFill", this, mask);
-        if (!Shapes.Equal(Shapes.Broadcast("MaskedFill", dims, mask.dims), dims))
-            throw new ArgumentException($"MaskedFill: a mask of shape {Shapes.Format(mask.dims)} does not broadcast to the tensor's shape {Shapes.Format(dims)}.");
+        CheckMask("MaskedFill", mask);
         return Where(mask, Scalar(value).To(Device), this);
+    }
+
+    /// <summary>A mask of <paramref name="op"/> must be on this tensor's device and broadcast to exactly its shape.</summary>
+    private void CheckMask(string op, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        CheckSameDevice(op, this, mask);
+        if (!Shapes.Equal(Shapes.Broadcast(op, dims, mask.dims), dims))
+            throw new ArgumentException($"{op}: a mask of shape {Shapes.Format(mask.dims)} does not broadcast to the tensor's shape {Shapes.Format(dims)}.");
     }
 
     private static Tensor CheckIndices(string op, Tensor index, int size)
