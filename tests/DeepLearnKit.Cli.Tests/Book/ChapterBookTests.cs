@@ -57,7 +57,11 @@ public sealed class ChapterBookFixture : IAsyncLifetime
 }
 
 [Collection(SessionCollection.Name)]
-public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBookFixture>
+/// <summary>
+/// The book's tests. Each chapter's own claims live in a partial file beside this one
+/// (<c>ChapterBookTests.Chapter07.cs</c>, …) and read the executed chapter with <see cref="ExecutedText"/>.
+/// </summary>
+public partial class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBookFixture>
 {
     private static IEnumerable<string> Chapters => Directory.GetFiles(ChapterBookFixture.NotebookFolder, "*.ipynb").Order();
 
@@ -177,28 +181,13 @@ public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBo
         Assert.Contains("ReLU", flows[1]);
     }
 
-    // The stream and text/plain outputs of an executed chapter, in cell order.
-    private string OutputText(string chapter)
-    {
-        var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(book.Site, "notebooks", chapter)))!;
-        var text = new System.Text.StringBuilder();
-        foreach (var output in executed["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? new JsonArray()))
-        {
-            var part = output!["output_type"]!.GetValue<string>() == "stream" ? output["text"] : output["data"]?["text/plain"];
-            if (part is JsonArray lines) foreach (var line in lines) text.Append(line!.GetValue<string>());
-            else if (part is not null) text.Append(part.GetValue<string>());
-            text.Append('\n');
-        }
-        return text.ToString();
-    }
-
-    private static double Number(Match match, int group) =>
+    internal static double Number(Match match, int group) =>
         double.Parse(match.Groups[group].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void Chapter_03s_gradient_descent_reaches_the_closed_form_and_keras_fit_gives_its_loops_losses()
     {
-        string text = OutputText("03-regression.ipynb");
+        string text = ExecutedText("03-regression.ipynb");
         var gap = Regex.Match(text, @"gradient descent after 300 steps: .*; max \|θ − θ\*\| = ([0-9.E+-]+)");
         Assert.True(gap.Success, text);
         Assert.True(Number(gap, 1) <= 1e-3, $"gradient descent vs the normal equations: {gap.Value}");
@@ -210,7 +199,7 @@ public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBo
     [Fact]
     public void Chapter_04s_final_mlp_reaches_the_stated_floor_of_88_percent_test_accuracy()
     {
-        var accuracy = Regex.Match(OutputText("04-mlp.ipynb"), @"test accuracy: (0\.\d+)");
+        var accuracy = Regex.Match(ExecutedText("04-mlp.ipynb"), @"test accuracy: (0\.\d+)");
         Assert.True(accuracy.Success, "chapter 04 prints its test accuracy");
         Assert.True(Number(accuracy, 1) >= 0.88, $"chapter 04's MLP: {accuracy.Value}");
     }
@@ -296,7 +285,7 @@ public class ChapterBookTests(ChapterBookFixture book) : IClassFixture<ChapterBo
     }
 
     /// <summary>Every stream and text/plain output of an executed chapter, in order.</summary>
-    private string ExecutedText(string chapter)
+    internal string ExecutedText(string chapter)
     {
         var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(book.Site, "notebooks", chapter)))!;
         static string Joined(JsonNode? source) => source is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : source?.GetValue<string>() ?? "";
