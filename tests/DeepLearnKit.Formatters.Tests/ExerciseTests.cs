@@ -91,4 +91,18 @@ public sealed class ExerciseTests : IDisposable
         Assert.Contains("<code>1</code>", HtmlOf(notYet));
         Assert.Equal("[exercise 02.2] not yet: n is 2; expected 1. (expected 1, got 2)", TextOf(notYet));
     }
+
+    [Fact]
+    public void The_text_line_reads_back_as_the_exercise_its_outcome_and_the_rest_of_the_line()
+    {
+        var notYet = Exercise.Check("02.2", () => Verdict.Equal("n", 1, 2));
+        Assert.True(ExerciseResult.TryReadText(notYet.ToString(), out string id, out bool right, out string why));
+        Assert.Equal(("02.2", false, "n is 2; expected 1. (expected 1, got 2)"), (id, right, why));
+
+        Assert.True(ExerciseResult.TryReadText("[exercise 10.3] right: the head is trained", out id, out right, out why));
+        Assert.Equal(("10.3", true, "the head is trained"), (id, right, why));
+
+        Assert.False(ExerciseResult.TryReadText("[exercise 10.3] maybe: unsure", out _, out _, out _));
+        Assert.False(ExerciseResult.TryReadText("exercise 10.3 right: no brackets", out _, out _, out _));
+    }
 }

@@ -1,8 +1,9 @@
 // Reads a checker cell's verdict back from its outputs: the text/plain line "[exercise 03.1] right: …" that
-// ExerciseResult writes, or, in HTML only, the data-dlk-exercise / data-dlk-verdict attributes of its box.
+// ExerciseResult writes (and ExerciseResult.TryReadText reads), or, in HTML only, the data-dlk-exercise / data-dlk-verdict attributes of its box.
 using System.Net;
 using System.Text.RegularExpressions;
 using DeepLearnKit.Cli.Execution;
+using DeepLearnKit.Formatters;
 
 namespace DeepLearnKit.Cli.Exercises;
 
@@ -32,12 +33,8 @@ public static partial class VerdictReader
         return found;
     }
 
-    private static ReadVerdict? FromText(string exercise, string text)
-    {
-        var line = TextLine().Match(text.Trim());
-        if (!line.Success || line.Groups["id"].Value != exercise) return null;
-        return new ReadVerdict(exercise, line.Groups["outcome"].Value == "right", line.Groups["why"].Value.Trim());
-    }
+    private static ReadVerdict? FromText(string exercise, string text) =>
+        ExerciseResult.TryReadText(text, out string id, out bool right, out string why) && id == exercise ? new ReadVerdict(exercise, right, why) : null;
 
     private static ReadVerdict? FromHtml(string exercise, string html)
     {
@@ -52,10 +49,7 @@ public static partial class VerdictReader
         return null;
     }
 
-    [GeneratedRegex(@"^\[exercise (?<id>[^\]]+)\] (?<outcome>right|not yet): (?<why>.*)$", RegexOptions.Singleline)]
-    private static partial Regex TextLine();
-
-    [GeneratedRegex("data-dlk-exercise=\"(?<id>[^\"]*)\" data-dlk-verdict=\"(?<outcome>right|not yet)\"[^>]*>")]
+    [GeneratedRegex(ExerciseResult.ExerciseAttribute + "=\"(?<id>[^\"]*)\" " + ExerciseResult.VerdictAttribute + "=\"(?<outcome>right|not yet)\"[^>]*>")]
     private static partial Regex HtmlBox();
 
     [GeneratedRegex("^\\s*<strong>.*?</strong>", RegexOptions.Singleline)]

@@ -1,5 +1,7 @@
 // Graded exercises: a chapter's checker cell ends with Exercise.Check("03.1", () => Verdict.Close(...)); the value it
 // returns draws itself as "right" or "not yet" with the reason, and never throws, so Run All goes on.
+using System.Text.RegularExpressions;
+
 namespace DeepLearnKit.Formatters;
 
 /// <summary>
@@ -117,15 +119,38 @@ public sealed record Verdict(bool Right, string Why, string? Expected = null, st
 /// </summary>
 /// <param name="Exercise">The exercise's id, chapter and number: "03.1".</param>
 /// <param name="Verdict">What the checker decided.</param>
-public sealed record ExerciseResult(string Exercise, Verdict Verdict)
+public sealed partial record ExerciseResult(string Exercise, Verdict Verdict)
 {
     /// <summary>"right" or "not yet", as the text and HTML forms write it.</summary>
     public string Outcome => Verdict.Right ? "right" : "not yet";
+
+    /// <summary>The HTML attribute of the verdict box that holds the exercise id.</summary>
+    public const string ExerciseAttribute = "data-dlk-exercise";
+
+    /// <summary>The HTML attribute of the verdict box that holds <see cref="Outcome"/>.</summary>
+    public const string VerdictAttribute = "data-dlk-verdict";
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"[exercise {Exercise}] {Outcome}: {Verdict.Why}" +
         (Verdict.Right || Verdict.Expected is null ? "" : $" (expected {Verdict.Expected}, got {Verdict.Actual})");
+
+    /// <summary>
+    /// Reads back the text form <see cref="ToString"/> writes: true when <paramref name="text"/> is one verdict line,
+    /// with its exercise id, whether it said "right", and the rest of the line (the reason, and expected / got).
+    /// </summary>
+    public static bool TryReadText(string text, out string exercise, out bool right, out string why)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var line = TextLine().Match(text.Trim());
+        (exercise, right, why) = line.Success
+            ? (line.Groups["id"].Value, line.Groups["outcome"].Value == "right", line.Groups["why"].Value.Trim())
+            : ("", false, "");
+        return line.Success;
+    }
+
+    [GeneratedRegex(@"^\[exercise (?<id>[^\]]+)\] (?<outcome>right|not yet): (?<why>.*)$", RegexOptions.Singleline)]
+    private static partial Regex TextLine();
 }
 
 /// <summary>Runs exercise checkers: <c>Exercise.Check("02.1", () => Verdict.Close("∂L/∂w", expected, MyGradient(w, x)))</c>.</summary>
@@ -165,7 +190,7 @@ public static class Exercise
         string comparison = result.Verdict.Right || result.Verdict.Expected is null ? "" :
             $"<table style=\"margin-top:4px;border-collapse:collapse\"><tr><td style=\"padding-right:8px\">expected</td><td><code>{Html.Encode(result.Verdict.Expected)}</code></td></tr>" +
             $"<tr><td style=\"padding-right:8px\">got</td><td><code>{Html.Encode(result.Verdict.Actual ?? "")}</code></td></tr></table>";
-        return $"<div class=\"dlk-exercise\" data-dlk-exercise=\"{Html.Encode(result.Exercise)}\" data-dlk-verdict=\"{result.Outcome}\" " +
+        return $"<div class=\"dlk-exercise\" {ExerciseResult.ExerciseAttribute}=\"{Html.Encode(result.Exercise)}\" {ExerciseResult.VerdictAttribute}=\"{result.Outcome}\" " +
                $"style=\"border-left:4px solid {border};background:{background};padding:6px 10px;font-family:sans-serif;max-width:900px\">" +
                $"<strong>{heading}</strong><div>{Html.Encode(result.Verdict.Why)}</div>{comparison}</div>";
     }
