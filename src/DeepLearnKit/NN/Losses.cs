@@ -14,6 +14,12 @@ public enum Reduction
 
     /// <summary>The per-element losses ℓ, unreduced.</summary>
     None,
+
+    /// <summary>
+    /// <c>(1/N) Σᵢ ℓᵢ</c> with N the size of the first (batch) dim: for <see cref="Loss.KLDivergence"/> this is the KL
+    /// divergence per example, the mathematically meaningful mean (PyTorch's <c>"batchmean"</c>).
+    /// </summary>
+    BatchMean,
 }
 
 /// <summary>
@@ -132,6 +138,47 @@ public static class Loss
         return Reduce(loss, reduction);
     }
 
+    /// <summary>
+    /// The Kullback–Leibler divergence of a target distribution q from the model's, PyTorch's <c>kl_div</c>:
+    /// <paramref name="logProbs"/> holds log pᵢ (e.g. a LogSoftmax output) and <paramref name="targets"/> qᵢ (or log qᵢ when
+    /// <paramref name="logTargets"/>), same shape; <c>ℓᵢ = qᵢ·(log qᵢ − log pᵢ)</c>, with ℓᵢ = 0 where qᵢ = 0 (0·log 0 = 0).
+    /// Summed over a distribution's classes, <c>KL(q ‖ p) = Σᵢ qᵢ log(qᵢ / pᵢ) ≥ 0</c>, zero only when p = q; use
+    /// <see cref="Reduction.BatchMean"/> for the divergence per example (<see cref="Reduction.Mean"/> also divides by the
+    /// number of classes, as PyTorch's default does). ∂ℓᵢ/∂log pᵢ = −qᵢ.
+    /// </summary>
+    public static Tensor KLDivergence(Tensor logProbs, Tensor targets, Reduction reduction = Reduction.Mean, bool logTargets = false)
+    {
+        SameShape("KLDivergence", logProbs, targets);
+        Tensor loss;
+        if (logTargets) loss = targets.Exp() * (targets - logProbs);
+        else
+        {
+            foreach (float q in targets.ToArray())
+                if (!(q >= 0))
+                    throw new ArgumentOutOfRangeException(nameof(targets), $"KLDivergence: target probabilities must be non-negative, got {q}.");
+            var positive = targets > 0f;
+            var safeLogTargets = Tensor.Where(positive, targets, Tensor.Scalar(1).To(targets.Device)).Log(); // log 1 = 0 where q = 0
+            loss = targets * (safeLogTargets - logProbs);
+        }
+        return Reduce(loss, reduction);
+    }
+
+    /// <summary>
+    /// Knowledge distillation's soft loss (Hinton et al., 2015): the student learns the teacher's softened outputs,
+    /// <c>T² · KL(softmax(t/T) ‖ softmax(s/T))</c> per example (batch mean), for student logits s and teacher logits t of
+    /// shape [N, C] and temperature T &gt; 0. The T² keeps its gradient's scale independent of T. The teacher's logits
+    /// are detached: only the student learns.
+    /// </summary>
+    public static Tensor Distillation(Tensor studentLogits, Tensor teacherLogits, double temperature)
+    {
+        if (!(temperature > 0))
+            throw new ArgumentOutOfRangeException(nameof(temperature), $"Distillation: temperature must be positive, got {temperature}.");
+        SameShape("Distillation", studentLogits, teacherLogits);
+        float t = (float)temperature;
+        var softTargets = (teacherLogits.Detach() / t).Softmax(-1);
+        return t * t * KLDivergence((studentLogits / t).LogSoftmax(-1), softTargets, Reduction.BatchMean);
+    }
+
     /// <summary>Hinge loss of scores s with targets y ∈ {−1, +1} (same shape): <c>ℓᵢ = max(0, 1 − yᵢ·sᵢ)</c>.</summary>
     public static Tensor Hinge(Tensor scores, Tensor targets, Reduction reduction = Reduction.Mean)
     {
@@ -190,6 +237,7 @@ public static class Loss
         Reduction.Mean => loss.Mean(),
         Reduction.Sum => loss.Sum(),
         Reduction.None => loss,
+        Reduction.BatchMean => loss.Sum() / (loss.Rank == 0 ? 1f : loss.Size(0)),
         _ => throw new ArgumentOutOfRangeException(nameof(reduction), $"Loss: unknown reduction {reduction}."),
     };
 

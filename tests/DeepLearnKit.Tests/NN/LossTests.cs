@@ -237,6 +237,58 @@ public class LossTests
         Assert.Contains("NLL", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.NLL(Tensor.Zeros(2, 3), targets)).Message);
     }
 
+    [Fact]
+    public void KLDivergence_is_the_sum_of_q_log_q_over_p_per_example_and_zero_where_q_is_zero()
+    {
+        // q has an exact zero in row 0, where 0·log 0 counts as 0; p is a softmax of random logits.
+        float[] q = [0.5f, 0.5f, 0f, 0.2f, 0.3f, 0.5f];
+        var logits = Random(31, 2, 3);
+        var logP = logits.LogSoftmax(1).ToArray();
+        double expected = 0;
+        for (int i = 0; i < q.Length; i++)
+            if (q[i] > 0) expected += q[i] * (Math.Log(q[i]) - logP[i]);
+        var target = Tensor.FromArray(q, 2, 3);
+        Assert.Equal(expected / 2, Loss.KLDivergence(logits.LogSoftmax(1), target, Reduction.BatchMean).Item(), 5);
+        Assert.Equal(expected / 6, Loss.KLDivergence(logits.LogSoftmax(1), target).Item(), 5);
+        Assert.Equal(expected, Loss.KLDivergence(logits.LogSoftmax(1), target, Reduction.Sum).Item(), 5);
+        var logTarget = Tensor.FromArray([0.2f, 0.3f, 0.5f], 1, 3).Log();
+        double withLogs = 0;
+        for (int i = 0; i < 3; i++) withLogs += new[] { 0.2, 0.3, 0.5 }[i] * (Math.Log(new[] { 0.2, 0.3, 0.5 }[i]) - logP[3 + i]);
+        Assert.Equal(withLogs, Loss.KLDivergence(logits.LogSoftmax(1).Narrow(0, 1, 1), logTarget, Reduction.Sum, logTargets: true).Item(), 5);
+        // KL(q ‖ q) = 0
+        Assert.Equal(0, Loss.KLDivergence(target.Narrow(0, 1, 1).Log(), target.Narrow(0, 1, 1), Reduction.Sum).Item(), 6);
+        Assert.Contains("non-negative", Assert.Throws<ArgumentOutOfRangeException>(
+            () => Loss.KLDivergence(Tensor.Zeros(1, 2), Tensor.FromArray([-0.5f, 1.5f], 1, 2))).Message);
+        Assert.Contains("[2, 3]", Assert.Throws<ArgumentException>(() => Loss.KLDivergence(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2))).Message);
+    }
+
+    [Fact]
+    public void Distillation_is_T_squared_times_the_KL_of_softened_outputs_and_leaves_the_teacher_alone()
+    {
+        var student = Random(32, 3, 4).RequireGrad();
+        var teacher = (Random(33, 3, 4) * 5f).RequireGrad();
+        const double T = 2.5;
+        var s = student.ToArray();
+        var t = teacher.ToArray();
+        double expected = 0;
+        for (int n = 0; n < 3; n++)
+        {
+            double zs = 0, zt = 0;
+            for (int c = 0; c < 4; c++) { zs += Math.Exp(s[n * 4 + c] / T); zt += Math.Exp(t[n * 4 + c] / T); }
+            for (int c = 0; c < 4; c++)
+            {
+                double q = Math.Exp(t[n * 4 + c] / T) / zt, p = Math.Exp(s[n * 4 + c] / T) / zs;
+                expected += q * Math.Log(q / p);
+            }
+        }
+        var loss = Loss.Distillation(student, teacher, T);
+        Assert.Equal(T * T * expected / 3, loss.Item(), 5);
+        loss.Backward();
+        Assert.NotNull(student.Grad);
+        Assert.Null(teacher.Grad);
+        Assert.Contains("temperature", Assert.Throws<ArgumentOutOfRangeException>(() => Loss.Distillation(student, teacher, 0)).Message);
+    }
+
     public static TheoryData<string> GradCheckedLosses => new(LossesOfPredictions.Keys);
 
     private static readonly Dictionary<string, Func<Tensor, Tensor>> LossesOfPredictions = new()
@@ -254,6 +306,9 @@ public class LossTests
         ["BinaryCrossEntropyWithLogits"] = x => Loss.BinaryCrossEntropyWithLogits(x, Between(13, 0, 1, 4, 3), Reduction.None),
         ["Hinge"] = s => Loss.Hinge(s, Tensor.FromArray([1f, -1f, -1f, 1f, 1f, -1f, 1f, 1f, -1f, -1f, 1f, -1f], 4, 3)),
         ["MultiClassHinge"] = s => Loss.MultiClassHinge(s, Tensor.FromArray(Targets4)),
+        ["KLDivergence"] = x => Loss.KLDivergence(x.LogSoftmax(1), Between(18, 0, 1, 4, 3).Softmax(1), Reduction.BatchMean),
+        ["KLDivergence log targets"] = x => Loss.KLDivergence(x.LogSoftmax(1), Random(19, 4, 3).LogSoftmax(1), Reduction.None, logTargets: true),
+        ["Distillation T = 3"] = s => Loss.Distillation(s, Random(20, 4, 3) * 4f, temperature: 3),
     };
 
     [Theory]
