@@ -1,4 +1,4 @@
-// Measures of a classifier as data: accuracy, the ROC curve and the area under a curve.
+// Measures of a classifier as data: accuracy, ROC curves (binary and one-vs-rest), the area under a curve and calibration.
 // (ConfusionMatrix, with precision, recall and F1, has its own file.)
 namespace DeepLearnKit.Training;
 
@@ -13,6 +13,53 @@ public sealed record RocCurve(IReadOnlyList<double> FalsePositiveRate, IReadOnly
 
     /// <summary><c>RocCurve(12 points, AUC 0.934)</c>.</summary>
     public override string ToString() => $"RocCurve({Thresholds.Count} points, AUC {Auc:0.###})";
+}
+
+/// <summary>
+/// One-vs-rest ROC curves of a C-class classifier: curve c scores class c's probability (or logit) against
+/// "is class c". <see cref="MacroAuc"/> is the plain mean of the per-class AUCs (scikit-learn's
+/// <c>roc_auc_score(multi_class="ovr", average="macro")</c>).
+/// </summary>
+/// <param name="Curves">The curve of each class, in class order.</param>
+public sealed record MulticlassRoc(IReadOnlyList<RocCurve> Curves)
+{
+    /// <summary>Each class's area under its one-vs-rest curve.</summary>
+    public IReadOnlyList<double> Auc => Curves.Select(c => c.Auc).ToArray();
+
+    /// <summary>The mean of <see cref="Auc"/> over classes.</summary>
+    public double MacroAuc => Auc.Average();
+
+    /// <summary><c>MulticlassRoc(10 classes, macro AUC 0.981)</c>.</summary>
+    public override string ToString() => $"MulticlassRoc({Curves.Count} classes, macro AUC {MacroAuc:0.###})";
+}
+
+/// <summary>The predictions whose confidence fell in (<paramref name="Lower"/>, <paramref name="Upper"/>] (the first bin also holds 0).</summary>
+/// <param name="Lower">The bin's lower edge.</param>
+/// <param name="Upper">The bin's upper edge.</param>
+/// <param name="Count">How many predictions fell in it.</param>
+/// <param name="MeanConfidence">Their mean confidence (the predicted class's probability); NaN for an empty bin.</param>
+/// <param name="Accuracy">The share of them that were right; NaN for an empty bin.</param>
+public sealed record CalibrationBin(double Lower, double Upper, int Count, double MeanConfidence, double Accuracy);
+
+/// <summary>
+/// How well a classifier's confidence matches its accuracy: the reliability diagram's bins and the expected calibration
+/// error <c>ECE = Σ_b (n_b / N)·|acc_b − conf_b|</c> (Guo et al., 2017), 0 for a perfectly calibrated model.
+/// </summary>
+/// <param name="Bins">Equal-width confidence bins over [0, 1], in order.</param>
+public sealed record CalibrationReport(IReadOnlyList<CalibrationBin> Bins)
+{
+    /// <summary>The number of predictions binned.</summary>
+    public int Count => Bins.Sum(b => b.Count);
+
+    /// <summary><c>ECE = Σ_b (n_b / N)·|acc_b − conf_b|</c> over the non-empty bins.</summary>
+    public double ExpectedCalibrationError =>
+        Bins.Where(b => b.Count > 0).Sum(b => (double)b.Count / Count * Math.Abs(b.Accuracy - b.MeanConfidence));
+
+    /// <summary>The largest gap <c>|acc_b − conf_b|</c> of a non-empty bin (the maximum calibration error).</summary>
+    public double MaximumCalibrationError => Bins.Where(b => b.Count > 0).Max(b => Math.Abs(b.Accuracy - b.MeanConfidence));
+
+    /// <summary><c>CalibrationReport(10 bins, 1000 predictions, ECE 0.042)</c>.</summary>
+    public override string ToString() => $"CalibrationReport({Bins.Count} bins, {Count} predictions, ECE {ExpectedCalibrationError:0.###})";
 }
 
 /// <summary>Classification metrics computed from outputs and targets.</summary>
@@ -104,6 +151,84 @@ public static class Metrics
             thresholds.Add(scores[order[k]]);
         }
         return new RocCurve(fpr, tpr, thresholds);
+    }
+
+    /// <summary>
+    /// One-vs-rest ROC curves of <paramref name="scores"/> [N, C] (probabilities or logits; higher means more likely)
+    /// against class ids <paramref name="targets"/> [N]: curve c is <see cref="RocCurve(Tensor, Tensor)"/> of column c
+    /// against <c>targets == c</c>. Every class must occur, and not be the only one.
+    /// </summary>
+    public static MulticlassRoc RocCurves(Tensor scores, Tensor targets)
+    {
+        var (n, classes, ids) = ClassScores("RocCurves", scores, targets);
+        var values = scores.ToArray();
+        var curves = new RocCurve[classes];
+        var column = new float[n];
+        var isClass = new float[n];
+        for (int c = 0; c < classes; c++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                column[i] = values[i * classes + c];
+                isClass[i] = ids[i] == c ? 1 : 0;
+            }
+            try { curves[c] = RocCurve(column, isClass); }
+            catch (ArgumentException e) { throw new ArgumentException($"RocCurves: class {c}: {e.Message}", e); }
+        }
+        return new MulticlassRoc(curves);
+    }
+
+    /// <summary>
+    /// The calibration of <paramref name="probabilities"/> [N, C] (each row a distribution, e.g. a softmax) against class ids
+    /// <paramref name="targets"/> [N]: each prediction's confidence is its largest probability, binned into
+    /// <paramref name="bins"/> equal-width bins (lower, upper], and each bin's accuracy is the share whose argmax (the lowest
+    /// id among ties) is the target. See <see cref="CalibrationReport"/> for the error measures.
+    /// </summary>
+    public static CalibrationReport Calibration(Tensor probabilities, Tensor targets, int bins = 10)
+    {
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), $"Calibration: needs at least one bin, got {bins}.");
+        var (n, classes, ids) = ClassScores("Calibration", probabilities, targets);
+        var p = probabilities.ToArray();
+        var count = new int[bins];
+        var confidence = new double[bins];
+        var right = new int[bins];
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                float v = p[i * classes + c];
+                if (!(v >= 0 && v <= 1))
+                    throw new ArgumentOutOfRangeException(nameof(probabilities), $"Calibration: probabilities must lie in [0, 1], got {v} at [{i}, {c}].");
+                if (v > p[i * classes + best]) best = c;
+            }
+            float top = p[i * classes + best];
+            int b = Math.Clamp((int)Math.Ceiling(top * bins) - 1, 0, bins - 1);
+            count[b]++;
+            confidence[b] += top;
+            if (best == ids[i]) right[b]++;
+        }
+        return new CalibrationReport(Enumerable.Range(0, bins).Select(b => new CalibrationBin(
+            (double)b / bins, (double)(b + 1) / bins, count[b],
+            count[b] == 0 ? double.NaN : confidence[b] / count[b],
+            count[b] == 0 ? double.NaN : (double)right[b] / count[b])).ToArray());
+    }
+
+    /// <summary>Checks scores [N, C] against class ids [N] and returns N, C and the ids.</summary>
+    private static (int N, int Classes, int[] Ids) ClassScores(string op, Tensor scores, Tensor targets)
+    {
+        if (scores.Rank != 2 || targets.Rank != 1 || targets.Size(0) != scores.Size(0))
+            throw new ArgumentException($"{op}: needs scores [N, C] and class ids [N], got {Shapes.Format(scores.Shape)} and {Shapes.Format(targets.Shape)}.");
+        int n = scores.Size(0), classes = scores.Size(1);
+        var ids = new int[n];
+        var t = targets.ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            if (t[i] != MathF.Floor(t[i]) || t[i] < 0 || t[i] >= classes)
+                throw new ArgumentOutOfRangeException(nameof(targets), $"{op}: target {t[i]} at index {i} is not a class index in [0, {classes - 1}].");
+            ids[i] = (int)t[i];
+        }
+        return (n, classes, ids);
     }
 
     /// <summary>The area under the polyline (x[i], y[i]) by the trapezoid rule, <c>Σ (x[i] − x[i−1])·(y[i] + y[i−1])/2</c>; x must be monotonic.</summary>

@@ -131,4 +131,86 @@ public class MetricsTests
         for (int i = 0; i < expected.Length; i++)
             if (expected[i] != actual[i]) Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"element {i}: expected {expected[i]}, got {actual[i]}");
     }
+
+    [Fact]
+    public void One_vs_rest_AUCs_equal_the_share_of_correctly_ordered_positive_negative_pairs()
+    {
+        // Random softmax scores for 40 examples of 4 classes (with ties from rounding to tenths), and for each class
+        // AUC = P(s_pos > s_neg) + ½ P(s_pos = s_neg), counted over all pairs by a loop.
+        var rng = new Random(5);
+        var logits = Enumerable.Range(0, 160).Select(_ => (float)rng.NextDouble() * 3).ToArray();
+        var scores = Tensor.FromArray(logits, 40, 4).Softmax(1);
+        var rounded = Tensor.FromArray(scores.ToArray().Select(v => MathF.Round(v, 1)).ToArray(), 40, 4);
+        var targets = Enumerable.Range(0, 40).Select(i => (float)(i % 4)).ToArray();
+        var roc = Metrics.RocCurves(rounded, Tensor.FromArray(targets));
+        var s = rounded.ToArray();
+        var expected = new double[4];
+        for (int c = 0; c < 4; c++)
+        {
+            double wins = 0;
+            int pairs = 0;
+            for (int i = 0; i < 40; i++)
+                for (int j = 0; j < 40; j++)
+                    if (targets[i] == c && targets[j] != c)
+                    {
+                        pairs++;
+                        wins += s[i * 4 + c] > s[j * 4 + c] ? 1 : s[i * 4 + c] == s[j * 4 + c] ? 0.5 : 0;
+                    }
+            expected[c] = wins / pairs;
+            Assert.Equal(expected[c], roc.Auc[c], 12);
+        }
+        Assert.Equal(expected.Average(), roc.MacroAuc, 12);
+        Assert.Equal(4, roc.Curves.Count);
+    }
+
+    [Fact]
+    public void A_class_that_never_occurs_is_named_in_RocCurves_error()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Metrics.RocCurves(Tensor.Zeros(4, 3), Tensor.FromArray([0f, 1f, 0f, 1f])));
+        Assert.Contains("class 2", error.Message);
+        Assert.Contains("[4, 3]", Assert.Throws<ArgumentException>(() => Metrics.RocCurves(Tensor.Zeros(4, 3), Tensor.Zeros(5))).Message);
+    }
+
+    [Fact]
+    public void Calibration_bins_confidences_and_the_ECE_matches_the_hand_computation()
+    {
+        // Five predictions, 2 classes, 5 bins of width 0.2:
+        //   confidence 0.9 (right), 0.95 (wrong) → bin (0.8, 1]: conf 0.925, acc 0.5
+        //   confidence 0.6 (right), 0.7 (right)  → bin (0.6, 0.8] holds 0.7; 0.6 is in (0.4, 0.6]
+        //   confidence 0.55 (wrong)              → bin (0.4, 0.6] with 0.6: conf 0.575, acc 0.5
+        // ECE = 2/5·|0.5 − 0.925| + 1/5·|1 − 0.7| + 2/5·|0.5 − 0.575| = 0.17 + 0.06 + 0.03 = 0.26
+        var p = Tensor.FromArray([0.9f, 0.1f, 0.05f, 0.95f, 0.6f, 0.4f, 0.3f, 0.7f, 0.45f, 0.55f], 5, 2);
+        var targets = Tensor.FromArray([0f, 0f, 0f, 1f, 0f]);
+        var report = Metrics.Calibration(p, targets, bins: 5);
+        Assert.Equal(new[] { 0, 0, 2, 1, 2 }, report.Bins.Select(b => b.Count));
+        Assert.Equal(0.925, report.Bins[4].MeanConfidence, 6);
+        Assert.Equal(0.5, report.Bins[4].Accuracy, 12);
+        Assert.Equal(0.575, report.Bins[2].MeanConfidence, 6);
+        Assert.Equal(1.0, report.Bins[3].Accuracy, 12);
+        Assert.True(double.IsNaN(report.Bins[0].Accuracy));
+        Assert.Equal(0.26, report.ExpectedCalibrationError, 6);
+        Assert.Equal(0.425, report.MaximumCalibrationError, 6);
+    }
+
+    [Fact]
+    public void A_model_whose_confidence_is_its_accuracy_has_an_ECE_near_zero()
+    {
+        // Each example's predicted class has probability q drawn from [0.5, 1] and is right with probability q:
+        // calibrated by construction, so the ECE shrinks like 1/√N (here below 0.03 for 20 000 examples).
+        var rng = new Random(9);
+        int n = 20_000;
+        var p = new float[n * 2];
+        var t = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            float q = 0.5f + 0.5f * (float)rng.NextDouble();
+            p[2 * i] = q;
+            p[2 * i + 1] = 1 - q;
+            t[i] = rng.NextDouble() < q ? 0 : 1;
+        }
+        Assert.InRange(Metrics.Calibration(Tensor.FromArray(p, n, 2), Tensor.FromArray(t)).ExpectedCalibrationError, 0, 0.03);
+        // Overconfident: the same predictions, right only half the time.
+        for (int i = 0; i < n; i++) t[i] = i % 2;
+        Assert.InRange(Metrics.Calibration(Tensor.FromArray(p, n, 2), Tensor.FromArray(t)).ExpectedCalibrationError, 0.2, 0.3);
+    }
 }
