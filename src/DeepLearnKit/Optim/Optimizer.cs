@@ -123,7 +123,10 @@ public abstract class Optimizer
             foreach (var p in g.Params) p.ZeroGrad();
     }
 
-    /// <summary>Applies one update to every parameter with a gradient.</summary>
+    /// <summary>
+    /// Applies one update to every parameter with a gradient. A pruned parameter (<see cref="NN.Prune"/>) is updated
+    /// with its gradient times its mask and multiplied by its mask afterwards, so its pruned weights stay zero.
+    /// </summary>
     public void Step()
     {
         using var _ = Tensor.NoGrad();
@@ -134,8 +137,11 @@ public abstract class Optimizer
                 if (p.Grad is not { } grad) continue;
                 if (!state.TryGetValue(p, out var s)) state[p] = s = new ParameterState();
                 s.Step++;
+                var mask = NN.Prune.MaskOf(p);
+                if (mask is not null) grad = grad * mask;
                 var updated = Update(p, grad, group.Options, s);
                 if (!ReferenceEquals(updated, p)) p.CopyFrom(updated);
+                if (mask is not null) NN.Prune.ApplyMask(p);
             }
         }
     }
