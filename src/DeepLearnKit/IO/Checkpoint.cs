@@ -70,14 +70,7 @@ public static class Checkpoint
     {
         var file = SafeTensors.Load(path);
         var modelTensors = file.Tensors.Where(t => !t.Key.StartsWith(StatePrefix, StringComparison.Ordinal)).ToDictionary(t => t.Key, t => t.Value);
-        try
-        {
-            model.CheckStateDict(modelTensors);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"Checkpoint.Load: '{path}' does not fit the model: {e.Message}", e);
-        }
+        model.CheckStateDictOfFile("Checkpoint.Load", path, modelTensors);
         var plan = optimizer is null ? null : PlanOptimizer(path, file, optimizer);
 
         model.LoadStateDict(modelTensors);

@@ -21,7 +21,8 @@ public sealed record SafeTensorsFile(IReadOnlyDictionary<string, Tensor> Tensors
 }
 
 /// <summary>
-/// Reads and writes the safetensors format, float32 (<c>F32</c>) tensors only:
+/// Reads and writes the safetensors format: writes float32 (<c>F32</c>) tensors; reads <c>F32</c> and, for PyTorch's
+/// integer counters such as BatchNorm's <c>num_batches_tracked</c>, <c>I64</c> (see <see cref="Load"/>):
 /// <c>[N: u64 little-endian][N bytes of JSON header, space-padded to a multiple of 8][data]</c>, where the header is
 /// <c>{"__metadata__": {string: string}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...}</c>
 /// and offsets count bytes from the start of the data.
@@ -82,6 +83,9 @@ public static class SafeTensors
     /// the header is UTF-8 JSON of the expected form, every dtype is F32, every shape matches its byte range, the ranges
     /// tile the data exactly (from 0, contiguous, no overlap, no trailing bytes). A problem throws
     /// <see cref="InvalidDataException"/> naming the file and what is wrong.
+    /// DeepLearnKit's tensors are float32, so an <c>I64</c> tensor (PyTorch stores BatchNorm's <c>num_batches_tracked</c>
+    /// as an int64 scalar) is read as float32 when each of its values is an integer of magnitude ≤ 2²⁴, which float32 holds
+    /// exactly; a larger value throws rather than load rounded. Other dtypes (F16, BF16, F64, …) throw.
     /// </summary>
     public static SafeTensorsFile Load(string path)
     {
@@ -107,10 +111,8 @@ public static class SafeTensors
         long dataStart = 8 + (long)headerLength;
         foreach (var e in entries.OrderBy(e => e.Begin))
         {
-            var values = new float[(e.End - e.Begin) / sizeof(float)];
             stream.Position = dataStart + e.Begin;
-            stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-            if (!BitConverter.IsLittleEndian) SwapBytes(values);
+            var values = e.DType == Int64 ? ReadInt64AsFloat(path, stream, e) : ReadFloat(stream, e);
             result[e.Name] = Tensor.FromArray(values, e.Shape);
         }
         // Header order, as the file lists them.
@@ -118,7 +120,37 @@ public static class SafeTensors
         return new SafeTensorsFile(ordered, metadata);
     }
 
-    private sealed record Entry(string Name, int[] Shape, long Begin, long End);
+    private const string Float32 = "F32", Int64 = "I64";
+
+    /// <summary>The largest integer magnitude below which float32 holds every integer exactly: 2²⁴.</summary>
+    private const long ExactInFloat32 = 1 << 24;
+
+    private sealed record Entry(string Name, string DType, int[] Shape, long Begin, long End);
+
+    private static int ElementSize(string dtype) => dtype == Int64 ? sizeof(long) : sizeof(float);
+
+    private static float[] ReadFloat(Stream stream, Entry e)
+    {
+        var values = new float[(e.End - e.Begin) / sizeof(float)];
+        stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        if (!BitConverter.IsLittleEndian) SwapBytes(values);
+        return values;
+    }
+
+    private static float[] ReadInt64AsFloat(string path, Stream stream, Entry e)
+    {
+        var integers = new long[(e.End - e.Begin) / sizeof(long)];
+        stream.ReadExactly(MemoryMarshal.AsBytes(integers.AsSpan()));
+        if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(integers, integers);
+        var values = new float[integers.Length];
+        for (int i = 0; i < integers.Length; i++)
+        {
+            if (integers[i] is > ExactInFloat32 or < -ExactInFloat32) // (not Math.Abs, which throws on long.MinValue)
+                throw Bad(path, $"tensor '{e.Name}' (I64) holds {integers[i]} at flat index {i}; DeepLearnKit reads I64 tensors as float32, exact only up to ±{ExactInFloat32}");
+            values[i] = integers[i];
+        }
+        return values;
+    }
 
     private static byte[] Header(List<string> names, List<int[]> shapes, List<float[]> data, IReadOnlyDictionary<string, string>? metadata)
     {
@@ -228,9 +260,9 @@ public static class SafeTensors
         if (!value.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String)
             throw Bad(path, $"tensor '{name}' has no string \"dtype\"");
         var dtypeName = dtype.GetString()!;
-        if (dtypeName != "F32")
+        if (dtypeName is not (Float32 or Int64))
             throw Bad(path, KnownDTypes.Contains(dtypeName)
-                ? $"tensor '{name}' has dtype {dtypeName}; DeepLearnKit reads only F32 (float32) tensors"
+                ? $"tensor '{name}' has dtype {dtypeName}; DeepLearnKit reads only F32 (float32) and I64 (as float32) tensors"
                 : $"tensor '{name}' has unknown dtype '{dtypeName}'");
 
         if (!value.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
@@ -251,9 +283,10 @@ public static class SafeTensors
         var pair = offsets.EnumerateArray().ToArray();
         if (pair.Any(p => p.ValueKind != JsonValueKind.Number) || !pair[0].TryGetInt64(out long begin) || !pair[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw Bad(path, $"tensor '{name}' has data_offsets {offsets.GetRawText()}; expected integers 0 ≤ begin ≤ end");
-        if (end - begin != count * sizeof(float))
-            throw Bad(path, $"tensor '{name}' has shape {Shapes.Format(shape)} ({count} F32 values = {count * sizeof(float)} bytes) but data_offsets {offsets.GetRawText()} span {end - begin} bytes");
-        return new Entry(name, shape, begin, end);
+        int elementSize = ElementSize(dtypeName);
+        if (end - begin != count * elementSize)
+            throw Bad(path, $"tensor '{name}' has shape {Shapes.Format(shape)} ({count} {dtypeName} values = {count * elementSize} bytes) but data_offsets {offsets.GetRawText()} span {end - begin} bytes");
+        return new Entry(name, dtypeName, shape, begin, end);
     }
 
     private static void CheckOffsets(string path, List<Entry> entries, long dataLength)

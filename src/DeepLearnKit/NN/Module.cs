@@ -161,33 +161,66 @@ public abstract partial class Module
         NamedParameters().Concat(NamedBuffers()).ToDictionary(e => e.Item1, e => e.Item2);
 
     /// <summary>
-    /// Copies values from <paramref name="state"/> into this module's parameters and buffers. Every name and
-    /// shape is checked before anything is copied, so a mismatch changes nothing and names what differs.
-    /// With <paramref name="strict"/> false, names missing on either side are skipped.
+    /// Copies values from <paramref name="state"/> into this module's parameters and buffers, matched by their dotted
+    /// names (<see cref="StateDict"/>'s, PyTorch's). Every name and shape is checked before anything is copied, so a
+    /// state dict that does not fit throws <see cref="ArgumentException"/> listing every missing and unexpected name and
+    /// every shape that differs (both shapes), and changes nothing. With <paramref name="strict"/> false, names missing
+    /// on either side are skipped (shapes are still checked).
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
     {
-        var own = CheckStateDict(state, strict);
+        if (StateDictProblem(state, strict, "the state dict") is { } problem)
+            throw new ArgumentException($"LoadStateDict: the state dict does not fit {GetType().Name}: {problem}.");
+        Copy(state);
+    }
+
+    /// <summary>
+    /// Loads a safetensors file of named tensors, e.g. a PyTorch <c>state_dict()</c> saved with
+    /// <c>safetensors.torch.save_file</c>, as <see cref="LoadStateDict(IReadOnlyDictionary{string, Tensor}, bool)"/> does:
+    /// every name and shape is checked first, and a file that does not fit throws <see cref="InvalidDataException"/> naming
+    /// the file, the missing and unexpected names and each differing shape (in the model and in the file), changing nothing.
+    /// The file's I64 tensors (PyTorch's <c>num_batches_tracked</c> counters) are read as float32, see <see cref="IO.SafeTensors.Load"/>.
+    /// </summary>
+    public void LoadStateDict(string path, bool strict = true)
+    {
+        var file = IO.SafeTensors.Load(path);
+        CheckStateDictOfFile("LoadStateDict", path, file.Tensors, strict);
+        Copy(file.Tensors);
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/>, <c>"{op}: '{path}' does not fit {type}: …"</c>, when the tensors
+    /// <paramref name="state"/> read from <paramref name="path"/> do not fit this module's state dict.
+    /// </summary>
+    internal void CheckStateDictOfFile(string op, string path, IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    {
+        if (StateDictProblem(state, strict, "the file") is { } problem)
+            throw new InvalidDataException($"{op}: '{path}' does not fit {GetType().Name}: {problem}.");
+    }
+
+    private void Copy(IReadOnlyDictionary<string, Tensor> state)
+    {
         using var _ = Tensor.NoGrad();
-        foreach (var (name, target) in own)
+        foreach (var (name, target) in StateDict())
             if (state.TryGetValue(name, out var source)) target.CopyFrom(source);
     }
 
-    /// <summary>Throws as <see cref="LoadStateDict"/> does when <paramref name="state"/> does not fit; returns the module's own state dict.</summary>
-    internal Dictionary<string, Tensor> CheckStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    /// <summary>What keeps <paramref name="state"/> from fitting this module's state dict (every problem, joined), or null when it fits.</summary>
+    private string? StateDictProblem(IReadOnlyDictionary<string, Tensor> state, bool strict, string sourceName)
     {
         var own = StateDict();
+        var problems = new List<string>();
         if (strict)
         {
             var missing = own.Keys.Where(k => !state.ContainsKey(k)).ToList();
             var unexpected = state.Keys.Where(k => !own.ContainsKey(k)).ToList();
-            if (missing.Count > 0 || unexpected.Count > 0)
-                throw new ArgumentException($"LoadStateDict: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}].");
+            if (missing.Count > 0) problems.Add($"missing [{string.Join(", ", missing)}] (in the model, not in {sourceName})");
+            if (unexpected.Count > 0) problems.Add($"unexpected [{string.Join(", ", unexpected)}] (in {sourceName}, not in the model)");
         }
         foreach (var (name, target) in own)
             if (state.TryGetValue(name, out var source) && !Shapes.Equal(source.dims, target.dims))
-                throw new ArgumentException($"LoadStateDict: '{name}' has shape {Shapes.Format(source.dims)} in the state dict but {Shapes.Format(target.dims)} in the module.");
-        return own;
+                problems.Add($"'{name}' has shape {Shapes.Format(target.dims)} in the model but {Shapes.Format(source.dims)} in {sourceName}");
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     /// <summary>The layer's settings for printing, e.g. <c>784→256</c> for a Linear layer.</summary>

@@ -1,0 +1,151 @@
+// A PyTorch state_dict, saved as safetensors, loads into the DeepLearnKit model by its names and gives PyTorch's
+// outputs; a file that does not fit names every missing, unexpected and mis-shaped tensor (and the file) and changes nothing.
+using DeepLearnKit.IO;
+using DeepLearnKit.Models;
+using DeepLearnKit.NN;
+
+namespace DeepLearnKit.Tests.IO;
+
+[Collection(SharedRngCollection.Name)]
+public sealed class StateDictLoadingTests
+{
+    // float32 throughout, but the two libraries sum the products of a convolution or GEMM in different orders; the
+    // outputs here are O(0.1–1), so a few float32 ulps of each of a few hundred products stays well inside 1e-5 + 1e-4·|y|.
+    private const double Atol = 1e-5, Rtol = 1e-4;
+
+    [Fact]
+    public void PyTorchs_LeNet5_state_dict_loads_by_name_and_gives_PyTorchs_logits()
+    {
+        var model = new LeNet5();
+        model.LoadStateDict(PyTorchReference.StateDict("lenet5"));
+        model.Eval();
+        var reference = PyTorchReference.Outputs("lenet5");
+        using var _ = Tensor.NoGrad();
+        var logits = model.Call(reference["input"]);
+        TensorAssert.Close(reference["output"].Shape, reference["output"].ToArray(), logits, Atol, Rtol);
+    }
+
+    [Fact]
+    public void Batch_norm_running_statistics_and_the_int64_counter_load_too()
+    {
+        var model = new Sequential(new Conv2d(2, 4, 3), new BatchNorm2d(4), new ReLU());
+        string path = PyTorchReference.StateDict("conv_batchnorm");
+        model.LoadStateDict(path);
+        var bn = (BatchNorm2d)model[1];
+        Assert.Equal([3f], bn.NumBatchesTracked.ToArray()); // PyTorch's I64 scalar, read as float32
+        Assert.Equal(SafeTensors.Load(path).Tensors["1.running_var"].ToArray(), bn.RunningVar.ToArray());
+        Assert.DoesNotContain(1f, bn.RunningVar.ToArray());
+
+        model.Eval();
+        var reference = PyTorchReference.Outputs("conv_batchnorm");
+        using var _ = Tensor.NoGrad();
+        TensorAssert.Close(reference["output"].Shape, reference["output"].ToArray(), model.Call(reference["input"]), Atol, Rtol);
+    }
+
+    [Fact]
+    public void A_wrong_shape_names_the_tensor_both_shapes_and_the_file_and_changes_nothing()
+    {
+        Rng.Seed(3);
+        var model = new LeNet5(numClasses: 5);
+        var before = Snapshot(model);
+        string path = PyTorchReference.StateDict("lenet5");
+        var e = Assert.Throws<InvalidDataException>(() => model.LoadStateDict(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("'head.5.weight' has shape [5, 84] in the model but [10, 84] in the file", e.Message);
+        Assert.Contains("'head.5.bias' has shape [5] in the model but [10] in the file", e.Message);
+        AssertUnchanged(before, model);
+    }
+
+    [Fact]
+    public void Missing_and_unexpected_names_are_all_listed_and_nothing_changes()
+    {
+        Rng.Seed(4);
+        var tensors = SafeTensors.Load(PyTorchReference.StateDict("lenet5")).Tensors.ToDictionary();
+        tensors["head.5.w"] = tensors["head.5.weight"]; // a learner's typo
+        tensors.Remove("head.5.weight");
+        tensors.Remove("features.0.bias");
+        string path = Path.Combine(Path.GetTempPath(), $"dlk-statedict-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            SafeTensors.Save(path, tensors);
+            var model = new LeNet5();
+            var before = Snapshot(model);
+            var e = Assert.Throws<InvalidDataException>(() => model.LoadStateDict(path));
+            Assert.Contains(path, e.Message);
+            Assert.Contains("missing [features.0.bias, head.5.weight] (in the model, not in the file)", e.Message);
+            Assert.Contains("unexpected [head.5.w] (in the file, not in the model)", e.Message);
+            AssertUnchanged(before, model);
+
+            // Not strict: the names both sides have load, the others keep their values.
+            model.LoadStateDict(path, strict: false);
+            Assert.Equal(tensors["head.3.weight"].ToArray(), model.StateDict()["head.3.weight"].ToArray());
+            Assert.Equal(before["head.5.weight"], model.StateDict()["head.5.weight"].ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_state_dict_in_memory_that_does_not_fit_throws_ArgumentException_and_changes_nothing()
+    {
+        Rng.Seed(5);
+        var model = new Sequential(new Linear(3, 2), new BatchNorm1d(2));
+        var before = Snapshot(model);
+        var state = new Dictionary<string, Tensor>
+        {
+            ["0.weight"] = Tensor.Zeros(2, 3), // fits, but must not be copied either
+            ["0.bias"] = Tensor.Zeros(3),
+            ["1.weight"] = Tensor.Zeros(2),
+            ["1.bias"] = Tensor.Zeros(2),
+            ["1.running_mean"] = Tensor.Zeros(2),
+            ["1.running_var"] = Tensor.Zeros(2),
+        };
+        var e = Assert.Throws<ArgumentException>(() => model.LoadStateDict(state));
+        Assert.Contains("'0.bias' has shape [2] in the model but [3] in the state dict", e.Message);
+        Assert.Contains("missing [1.num_batches_tracked]", e.Message);
+        AssertUnchanged(before, model);
+    }
+
+    [Fact]
+    public void An_int64_value_that_float32_cannot_hold_exactly_is_refused_by_name()
+    {
+        // {"n": I64 scalar} holding 2^24 + 1, the first integer float32 would round.
+        var header = "{\"n\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}    "u8.ToArray();
+        string path = Path.Combine(Path.GetTempPath(), $"dlk-i64-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using (var file = File.Create(path))
+            {
+                file.Write(BitConverter.GetBytes((ulong)header.Length));
+                file.Write(header);
+                file.Write(BitConverter.GetBytes((1L << 24) + 1));
+            }
+            var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
+            Assert.Contains("tensor 'n' (I64) holds 16777217", e.Message);
+
+            using (var file = new FileStream(path, FileMode.Open)) // the largest exact one loads
+            {
+                file.Position = 8 + header.Length;
+                file.Write(BitConverter.GetBytes(-(1L << 24)));
+            }
+            Assert.Equal([-16777216f], SafeTensors.Load(path).Tensors["n"].ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    internal static Dictionary<string, float[]> Snapshot(Module model) =>
+        model.StateDict().ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    internal static void AssertUnchanged(Dictionary<string, float[]> before, Module model)
+    {
+        var now = model.StateDict();
+        Assert.Equal(before.Keys.Order(), now.Keys.Order());
+        foreach (var (name, values) in before)
+            Assert.True(values.SequenceEqual(now[name].ToArray()), $"'{name}' changed although the load failed");
+    }
+}
