@@ -42,7 +42,7 @@ public sealed class GanChartsTests : IDisposable
                 Assert.Equal(count / (samples.Length * width), density[b], 9);
             }
         }
-        Assert.Equal("The data's distribution a test set (dashed), generated at steps 0, 500",
+        Assert.Equal("Data a test set (dashed) vs generated, steps 0, 500",
             figure.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
         Assert.Equal("DistributionSnapshots(real: mean 1.88, std 1.17; step 0: mean -2.67, std 1.89; step 500: mean 2, std 0.707)", TextOf(snapshots));
 
@@ -68,7 +68,7 @@ public sealed class GanChartsTests : IDisposable
         // With D = ½ everywhere: L_D = −log ½ − log(1 − ½) = 2 ln 2 and L_G = −log ½ = ln 2.
         Assert.All(Numbers(data["L_D at D = ½: 2 ln 2"].GetProperty("y")), v => Assert.Equal(-2 * Math.Log(0.5), v, 12));
         Assert.All(Numbers(data["L_G at D = ½: ln 2"].GetProperty("y")), v => Assert.Equal(-Math.Log(0.5), v, 12));
-        Assert.Contains("a test GAN", figure.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("a test GAN: losses and D's outputs, 3 steps", figure.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
         Assert.Equal("GanHistory(a test GAN, 3 steps, last step: L_D 1, L_G 1.1, D(x) 0.7, D(G(z)) 0.33)", TextOf(history));
         StaticCharts.AssertComplete(Assert.Single(StaticCharts.Read(HtmlOf(history))));
     }

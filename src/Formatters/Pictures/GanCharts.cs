@@ -12,8 +12,8 @@ public static class GanCharts
     public const int Bins = 40;
 
     /// <summary>
-    /// L_D and L_G per step (left) with their values at the equilibrium D = ½ dotted, and the batch means of D(x) and
-    /// D(G(z)) per step (right) with ½ dotted.
+    /// L_D and L_G per step (left) with their values at the equilibrium D = ½ dashed, and the batch means of D(x) and
+    /// D(G(z)) per step (right) with ½ dashed.
     /// </summary>
     /// <param name="history">The run.</param>
     /// <param name="title">The chart's title; by default what was trained and for how many steps.</param>
@@ -30,15 +30,15 @@ public static class GanCharts
             [
                 new Scatter { Name = "L_D (discriminator)", Mode = "lines", X = steps, Y = history.DiscriminatorLoss.ToArray(), Line = new Line(c[0], 1.5) },
                 new Scatter { Name = "L_G (generator)", Mode = "lines", X = steps, Y = history.GeneratorLoss.ToArray(), Line = new Line(c[1], 1.5) },
-                new Scatter { Name = "L_D at D = ½: 2 ln 2", Mode = "lines", X = ends, Y = [GanHistory.EquilibriumDiscriminatorLoss, GanHistory.EquilibriumDiscriminatorLoss], Line = new Line(c[0], 1, "dot") },
-                new Scatter { Name = "L_G at D = ½: ln 2", Mode = "lines", X = ends, Y = [GanHistory.EquilibriumGeneratorLoss, GanHistory.EquilibriumGeneratorLoss], Line = new Line(c[1], 1, "dot") },
+                new Scatter { Name = "L_D at D = ½: 2 ln 2", Mode = "lines", X = ends, Y = [GanHistory.EquilibriumDiscriminatorLoss, GanHistory.EquilibriumDiscriminatorLoss], Line = new Line(c[0], 1, "dash") },
+                new Scatter { Name = "L_G at D = ½: ln 2", Mode = "lines", X = ends, Y = [GanHistory.EquilibriumGeneratorLoss, GanHistory.EquilibriumGeneratorLoss], Line = new Line(c[1], 1, "dash") },
                 new Scatter { Name = "mean D(x), real", Mode = "lines", X = steps, Y = history.RealScore.ToArray(), Line = new Line(c[2], 1.5), XAxis = "x2", YAxis = "y2" },
                 new Scatter { Name = "mean D(G(z)), generated", Mode = "lines", X = steps, Y = history.FakeScore.ToArray(), Line = new Line(c[3], 1.5), XAxis = "x2", YAxis = "y2" },
-                new Scatter { Name = "D = ½", Mode = "lines", X = ends, Y = [0.5, 0.5], Line = new Line("#7f7f7f", 1, "dot"), XAxis = "x2", YAxis = "y2" },
+                new Scatter { Name = "D = ½", Mode = "lines", X = ends, Y = [0.5, 0.5], Line = new Line("#7f7f7f", 1, "dash"), XAxis = "x2", YAxis = "y2" },
             ],
             Layout = new Layout
             {
-                Title = new Title(title ?? $"GAN training{(history.Description is { } d ? ", " + Html.Short(d) : "")}: losses (left), D's outputs (right), {history.Steps} steps"),
+                Title = new Title(title ?? $"{(history.Description is { } d ? Html.Short(d, 40) : "GAN training")}: losses and D's outputs, {history.Steps} steps"),
                 XAxis = new Axis { Title = new Title("step"), Domain = [0, 0.45] },
                 YAxis = new Axis { Title = new Title("loss") },
                 XAxis2 = new Axis { Title = new Title("step"), Domain = [0.55, 1], Anchor = "y2" },
@@ -69,13 +69,13 @@ public static class GanCharts
             var (step, samples) = snapshots.Snapshots[k];
             data.Add(Density($"generated, step {step}", samples, StaticFigureSvg.Colors[k % StaticFigureSvg.Colors.Length], null, 1.5));
         }
-        string steps = snapshots.Snapshots.Count == 0 ? "" : ", generated at steps " + string.Join(", ", snapshots.Snapshots.Select(s => s.Step));
+        string steps = snapshots.Snapshots.Count == 0 ? "" : " vs generated, steps " + Html.Short(string.Join(", ", snapshots.Snapshots.Select(s => s.Step)), 30);
         return new Figure
         {
             Data = data,
             Layout = new Layout
             {
-                Title = new Title(title ?? $"The data's distribution{(snapshots.Description is { } d ? " " + Html.Short(d, 40) : "")} (dashed){steps}"),
+                Title = new Title(title ?? $"Data{(snapshots.Description is { } d ? " " + Html.Short(d, 24) : "")} (dashed){steps}"),
                 XAxis = new Axis { Title = new Title("x") },
                 YAxis = new Axis { Title = new Title("density (histogram, area 1)") },
                 Height = 400,

@@ -84,7 +84,7 @@ public partial class ChapterBookTests
     }
 
     [Fact]
-    public void Chapter_09s_DCGAN_samples_move_from_grey_noise_to_the_training_images_pixel_statistics()
+    public void Chapter_09s_DCGAN_samples_move_from_grey_noise_to_the_training_images_pixel_statistics_as_G_catches_up_with_D()
     {
         string text = ExecutedText(Chapter09);
         (double Mean, double Dark, double Correlation) Row(string name)
@@ -101,5 +101,10 @@ public partial class ChapterBookTests
         Assert.True(Math.Abs(end.Mean - data.Mean) < 0.05, $"mean pixel after 400 steps {end.Mean}, the data's {data.Mean}");
         Assert.True(Math.Abs(end.Dark - data.Dark) < 0.1, $"dark pixels after 400 steps {end.Dark}, the data's {data.Dark}");
         Assert.True(end.Correlation > 0.9, $"the average sample's correlation with the average image: {end.Correlation}");
+
+        var phases = Regex.Match(text, @"steps 11–100: mean D\(G\(z\)\) ([0-9.]+), mean L_D ([0-9.]+); steps 301–400: mean D\(G\(z\)\) ([0-9.]+), mean L_D ([0-9.]+)");
+        Assert.True(phases.Success, text);
+        Assert.True(Number(phases, 1) < 0.2 && Number(phases, 2) < 0.5, $"D wins the first 100 steps: {phases.Value}");
+        Assert.True(Number(phases, 3) > 0.25 && Number(phases, 4) > 0.8, $"G catches up by the last 100: {phases.Value}");
     }
 }
