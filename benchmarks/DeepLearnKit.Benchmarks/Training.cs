@@ -96,7 +96,7 @@ internal static class TrainingWorkloads
         const int Batch = 32, Length = 35;
         var corpus = CharCorpus.FromFile();
         var windows = corpus.Sequences(Length);
-        int vocab = corpus.Vocabulary.Size, steps = Shrink(n);
+        int vocab = corpus.Vocabulary.VocabularySize, steps = Shrink(n);
         if (steps * Batch > windows.Count)
             throw new ArgumentException($"lstm-{n}: the corpus has {windows.Count} windows, fewer than {steps} × {Batch}.");
         var loader = new DataLoader(windows, Batch);

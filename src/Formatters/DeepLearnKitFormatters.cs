@@ -41,6 +41,7 @@ public static class DeepLearnKitFormatters
         (typeof(DecisionBoundary), (v, t) => ((DecisionBoundary)v).ToHtml(t), v => v.ToString()!),
         (typeof(TrainingComparison), (v, t) => ((TrainingComparison)v).ToHtml(t), v => v.ToString()!),
         (typeof(AttentionMap), (v, t) => ((AttentionMap)v).ToHtml(t), v => v.ToString()!),
+        (typeof(TokenStrip), (v, t) => ((TokenStrip)v).ToHtml(t), v => v.ToString()!),
         (typeof(RocCurve), (v, t) => TrainingCharts.Roc((RocCurve)v, t).ToHtml(), v => v.ToString()!),
         (typeof(LRFinderResult), (v, t) => TrainingCharts.LRFinder((LRFinderResult)v, t).ToHtml(), v => v.ToString()!),
         (typeof(GanHistory), (v, t) => GanCharts.Losses((GanHistory)v, t).ToHtml(), v => v.ToString()!),

@@ -1,50 +1,12 @@
-// A character-level corpus for chapter 07's language model: text from a word list, its alphabet (char ↔ id),
+// A character-level corpus for chapter 07's language model: text from a word list, its alphabet (a CharTokenizer),
 // next-character training windows, and the unigram entropy a model has to beat.
+using DeepLearnKit.Text;
+
 namespace DeepLearnKit.Data;
-
-/// <summary>The alphabet of a corpus: each distinct character gets an id 0 … V−1, in ordinal order.</summary>
-public sealed class Vocabulary
-{
-    private readonly char[] chars;
-    private readonly Dictionary<char, int> ids;
-
-    /// <summary>The vocabulary of the distinct characters in <paramref name="text"/>.</summary>
-    public Vocabulary(IEnumerable<char> text)
-    {
-        chars = text.Distinct().Order().ToArray();
-        ids = chars.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-    }
-
-    /// <summary>V, the number of distinct characters.</summary>
-    public int Size => chars.Length;
-
-    /// <summary>The characters, indexed by id.</summary>
-    public IReadOnlyList<char> Chars => chars;
-
-    /// <summary>The ids of <paramref name="text"/>'s characters; a character outside the vocabulary is an error.</summary>
-    public int[] Encode(string text)
-    {
-        var result = new int[text.Length];
-        for (int i = 0; i < text.Length; i++)
-            result[i] = ids.TryGetValue(text[i], out int id) ? id
-                : throw new ArgumentException($"Vocabulary.Encode: character '{text[i]}' (U+{(int)text[i]:X4}) at position {i} is not in the vocabulary of {Size}.");
-        return result;
-    }
-
-    /// <summary>The text whose characters have <paramref name="ids"/>.</summary>
-    public string Decode(IEnumerable<int> ids) => new(ids.Select(id => (uint)id < (uint)chars.Length ? chars[id]
-        : throw new ArgumentOutOfRangeException(nameof(ids), $"Vocabulary.Decode: id {id} is outside 0 … {Size - 1}.")).ToArray());
-
-    /// <summary>The text whose ids a tensor holds as floats (e.g. a model's samples), in row-major order.</summary>
-    public string Decode(Tensor ids) => Decode(ids.ToArray().Select(v => (int)v));
-
-    /// <inheritdoc/>
-    public override string ToString() => $"Vocabulary({Size}: {new string(chars).Replace("\n", "\\n")})";
-}
 
 /// <summary>
 /// A text for a character-level language model: words joined, each ended by <c>'\n'</c> (so the model learns where
-/// words stop), with its <see cref="Vocabulary"/> and the ids of its characters.
+/// words stop), with its <see cref="CharTokenizer"/> and the ids of its characters.
 /// </summary>
 public sealed class CharCorpus
 {
@@ -57,7 +19,7 @@ public sealed class CharCorpus
         var list = words.ToList();
         WordCount = list.Count;
         Text = string.Concat(list.Select(w => w + "\n"));
-        Vocabulary = new Vocabulary(Text);
+        Vocabulary = new CharTokenizer(Text);
         Ids = Vocabulary.Encode(Text);
     }
 
@@ -82,8 +44,8 @@ public sealed class CharCorpus
     /// <summary>The number of words.</summary>
     public int WordCount { get; }
 
-    /// <summary>The alphabet of <see cref="Text"/>.</summary>
-    public Vocabulary Vocabulary { get; }
+    /// <summary>The alphabet of <see cref="Text"/>: a <see cref="CharTokenizer"/> that gives <see cref="Ids"/>.</summary>
+    public CharTokenizer Vocabulary { get; }
 
     /// <summary>The id of each character of <see cref="Text"/>.</summary>
     public int[] Ids { get; }
@@ -117,7 +79,7 @@ public sealed class CharCorpus
     /// </summary>
     public double UnigramEntropy()
     {
-        var counts = new long[Vocabulary.Size];
+        var counts = new long[Vocabulary.VocabularySize];
         foreach (int id in Ids) counts[id]++;
         double h = 0;
         foreach (long c in counts)
@@ -130,5 +92,5 @@ public sealed class CharCorpus
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"CharCorpus({WordCount} words, {Text.Length} characters, vocabulary {Vocabulary.Size})";
+    public override string ToString() => $"CharCorpus({WordCount} words, {Text.Length} characters, vocabulary {Vocabulary.VocabularySize})";
 }

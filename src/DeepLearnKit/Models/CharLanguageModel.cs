@@ -4,6 +4,7 @@
 // "The Unreasonable Effectiveness of Recurrent Neural Networks" (char-rnn).
 using DeepLearnKit.Data;
 using DeepLearnKit.NN;
+using DeepLearnKit.Text;
 
 namespace DeepLearnKit.Models;
 
@@ -134,7 +135,7 @@ public sealed class CharLanguageModel : Module
         }
     }
 
-    /// <summary>Continues the text <paramref name="start"/> by <paramref name="length"/> characters of <paramref name="vocabulary"/>.</summary>
-    public string Sample(Vocabulary vocabulary, string start, int length, float temperature = 1) =>
-        vocabulary.Decode(Sample(vocabulary.Encode(start), length, temperature));
+    /// <summary>Continues the text <paramref name="start"/> by <paramref name="length"/> tokens of <paramref name="tokenizer"/> (e.g. <see cref="CharCorpus.Vocabulary"/>).</summary>
+    public string Sample(ITokenizer tokenizer, string start, int length, float temperature = 1) =>
+        tokenizer.Decode(Sample(tokenizer.Encode(start), length, temperature));
 }

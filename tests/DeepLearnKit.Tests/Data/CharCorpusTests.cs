@@ -1,6 +1,7 @@
 // The character corpus: vocabulary round trips, next-character windows, the unigram entropy against a hand
 // computation, and the real word list from the Debian package wamerican.
 using DeepLearnKit.Data;
+using DeepLearnKit.Text;
 
 namespace DeepLearnKit.Tests.Data;
 
@@ -11,7 +12,7 @@ public class CharCorpusTests
     {
         var corpus = new CharCorpus(["hello", "world"]);
         Assert.Equal("hello\nworld\n", corpus.Text);
-        Assert.Equal(['\n', 'd', 'e', 'h', 'l', 'o', 'r', 'w'], corpus.Vocabulary.Chars);
+        Assert.Equal(["\n", "d", "e", "h", "l", "o", "r", "w"], corpus.Vocabulary.Tokens);
         var ids = corpus.Vocabulary.Encode("lower\n");
         Assert.Equal([4, 5, 7, 2, 6, 0], ids);
         Assert.Equal("lower\n", corpus.Vocabulary.Decode(ids));
@@ -55,8 +56,8 @@ public class CharCorpusTests
         if (!File.Exists(CharCorpus.DefaultWordList))
             Assert.Fail($"{CharCorpus.DefaultWordList} is missing: run scripts/install-prerequisites.sh (it installs the Debian package wamerican).");
         var corpus = CharCorpus.FromFile();
-        Assert.Equal(27, corpus.Vocabulary.Size);
-        Assert.Equal("\nabcdefghijklmnopqrstuvwxyz", new string(corpus.Vocabulary.Chars.ToArray()));
+        Assert.Equal(27, corpus.Vocabulary.VocabularySize);
+        Assert.Equal("\nabcdefghijklmnopqrstuvwxyz", string.Concat(corpus.Vocabulary.Tokens));
         Assert.True(corpus.WordCount > 50_000, $"only {corpus.WordCount} words");
         // English letters are far from uniform: below ln 27 ≈ 3.30, above 2.5 nats.
         Assert.InRange(corpus.UnigramEntropy(), 2.5, Math.Log(27) - 0.1);

@@ -26,11 +26,11 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         int held = words.Length / 10;
         var validation = new CharCorpus(order[..held].Select(i => words[i]));
         var train = new CharCorpus(order[held..].Select(i => words[i]));
-        Assert.Equal(train.Vocabulary.Chars, validation.Vocabulary.Chars); // the same ids on both sides
+        Assert.Equal(train.Vocabulary.Tokens, validation.Vocabulary.Tokens); // the same ids on both sides
         double entropy = train.UnigramEntropy();
         clock.Report($"{train}, {validation}, unigram entropy {entropy:0.000} nats");
 
-        int v = train.Vocabulary.Size;
+        int v = train.Vocabulary.VocabularySize;
         var model = new CharLanguageModel(v, embedDim: 32, hiddenSize: 128, kind: RecurrentKind.LSTM);
         var adam = new Adam(model.Parameters(), learningRate: 3e-3);
         Tensor NextCharLoss(Tensor logits, Tensor targets) => Loss.CrossEntropy(logits.Reshape(-1, v), targets.Reshape(-1)); // (N·T, V), (N·T)
