@@ -17,7 +17,7 @@ public class ExerciseHarnessTests
     public void Exercises_are_found_by_their_cell_metadata_in_notebook_order()
     {
         using var folder = new TempFolder();
-        var notebook = Load(folder, Code(Setup), Text("## Exercises"), ReluAnswer, ReluCheck, SquareAnswer, Code("// between"), SquareCheck);
+        var notebook = Load(folder, Code(Setup), Markdown("## Exercises"), ReluAnswer, ReluCheck, SquareAnswer, Code("// between"), SquareCheck);
         var exercises = ChapterExercises.Find(notebook, "03-demo.ipynb");
         Assert.Equal(["03.2", "03.1"], exercises.Select(e => e.Id));
         Assert.Same(notebook.Cells[4], exercises[1].Answer);

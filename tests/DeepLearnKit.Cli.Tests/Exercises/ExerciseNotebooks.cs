@@ -17,7 +17,7 @@ internal static class ExerciseNotebooks
 
     public static Cell Code(string source) => new(source);
 
-    public static Cell Text(string source) => new(source, Markdown: true);
+    public static Cell Markdown(string source) => new(source, Markdown: true);
 
     public static Cell Answer(string id, string source) => new(source, id, "answer");
 

@@ -36,7 +36,7 @@ public class ExerciseRunTests
             }
             """);
         var classCheck = Check("03.3", "Exercise.Check(\"03.3\", () => Verdict.Close(\"new Doubler().Apply(4)\", 2 * 4.0, new Doubler().Apply(4)))");
-        string chapter = folder.File("03-demo.ipynb", Ipynb(Code(Setup), Text("## Exercises"), SquareAnswer, SquareCheck, ReluAnswer, ReluCheck, classAnswer, classCheck));
+        string chapter = folder.File("03-demo.ipynb", Ipynb(Code(Setup), Markdown("## Exercises"), SquareAnswer, SquareCheck, ReluAnswer, ReluCheck, classAnswer, classCheck));
         folder.File("solutions/03-demo.csx", SolutionsFile(("03.1", SquareSolution), ("03.2", ReluSolution),
             ("03.3", "class Doubler\n{\n    public double Apply(double x) => 2 * x;\n}")));
         string executed = Path.Combine(folder.Path, "out");
@@ -83,7 +83,7 @@ public class ExerciseRunTests
     public async Task Grade_runs_each_learners_notebook_with_the_chapters_checkers_and_writes_the_table_as_csv()
     {
         using var folder = new TempFolder();
-        Cell[] shipped = [Code(Setup), Text("## Exercises"), SquareAnswer, SquareCheck, ReluAnswer, ReluCheck];
+        Cell[] shipped = [Code(Setup), Markdown("## Exercises"), SquareAnswer, SquareCheck, ReluAnswer, ReluCheck];
         string chapter = folder.File("chapter/03-demo.ipynb", Ipynb(shipped));
         var solutions = new Dictionary<string, string> { ["03.1"] = SquareSolution, ["03.2"] = ReluSolution };
         string alicePath = folder.File("class/alice.ipynb", Ipynb(shipped));
