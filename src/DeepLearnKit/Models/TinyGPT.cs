@@ -19,7 +19,7 @@ public sealed record GPTConfig(int VocabSize, int BlockSize, int EmbedDim = 64, 
 /// A GPT: ids [N, T] (T ≤ BlockSize) → <c>wte</c>(ids) + <c>wpe</c>(0 … T−1) [N, T, E] → <c>drop</c> → <c>h</c> (Layers ×
 /// <see cref="TransformerBlock"/>, causal) → <c>ln_f</c> → <c>lm_head</c> → logits [N, T, V], where logits[n, t] scores
 /// the token after position t. Weights start as nanoGPT's: every Linear and Embedding weight N(0, 0.02), biases 0, and
-/// the projections back into the residual stream (attention out_proj, the MLP's second Linear) N(0, 0.02/√(2·Layers)).
+/// the projections back into the residual stream (attention out_proj, linear2) N(0, 0.02/√(2·Layers)).
 /// </summary>
 public sealed class TinyGPT : Module
 {
@@ -138,9 +138,8 @@ public sealed class TinyGPT : Module
         // nanoGPT's scaled init of the residual projections (its c_proj), applied after the generic pass above.
         foreach (var block in Blocks.NamedChildren().Select(c => (TransformerBlock)c.Module))
         {
-            block.Attn.OutProj.Weight.CopyFrom(Init.Normal(block.Attn.OutProj.Weight.Shape, 0, residualStd));
-            var fc2 = (Linear)block.MLP[2];
-            fc2.Weight.CopyFrom(Init.Normal(fc2.Weight.Shape, 0, residualStd));
+            block.SelfAttn.OutProj.Weight.CopyFrom(Init.Normal(block.SelfAttn.OutProj.Weight.Shape, 0, residualStd));
+            block.Linear2.Weight.CopyFrom(Init.Normal(block.Linear2.Weight.Shape, 0, residualStd));
         }
     }
 }

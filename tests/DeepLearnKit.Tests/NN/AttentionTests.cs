@@ -170,10 +170,10 @@ public class AttentionTests
 
         var block = new TransformerBlock(8, 2);
         Assert.Equal(
-            ["ln_1.weight", "ln_1.bias", "attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight", "attn.out_proj.bias",
-             "ln_2.weight", "ln_2.bias", "mlp.0.weight", "mlp.0.bias", "mlp.2.weight", "mlp.2.bias"],
+            ["self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight", "self_attn.out_proj.bias",
+             "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias", "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"],
             block.NamedParameters().Select(p => p.Name));
-        Assert.Equal([32, 8], block.MLP[0].StateDict()["weight"].Shape);
+        Assert.Equal([32, 8], block.Linear1.Weight.Shape);
     }
 
     [Fact]
@@ -216,11 +216,11 @@ public class AttentionTests
         var block = new TransformerBlock(4, 2);
         Fill(block, 70);
         var x = Random(1, 2, 3, 4);
-        var ln1 = block.Ln1.Forward(x);
-        var h = x + block.Attn.Forward(ln1, ln1, ln1, causal: true);
-        var expected = h + block.MLP.Forward(block.Ln2.Forward(h));
+        var ln1 = block.Norm1.Forward(x);
+        var h = x + block.SelfAttn.Forward(ln1, ln1, ln1, causal: true);
+        var expected = h + block.Linear2.Forward(block.Linear1.Forward(block.Norm2.Forward(h)).GELU());
         Close(expected.ToArray(), block.Forward(x).ToArray(), atol: 1e-6);
-        Assert.IsType<GELU>(block.MLP[1]);
+        
     }
 
     [Fact]
