@@ -144,7 +144,8 @@ public static class Loss
     /// <paramref name="logTargets"/>), same shape; <c>ℓᵢ = qᵢ·(log qᵢ − log pᵢ)</c>, with ℓᵢ = 0 where qᵢ = 0 (0·log 0 = 0).
     /// Summed over a distribution's classes, <c>KL(q ‖ p) = Σᵢ qᵢ log(qᵢ / pᵢ) ≥ 0</c>, zero only when p = q; use
     /// <see cref="Reduction.BatchMean"/> for the divergence per example (<see cref="Reduction.Mean"/> also divides by the
-    /// number of classes, as PyTorch's default does). ∂ℓᵢ/∂log pᵢ = −qᵢ.
+    /// number of classes, as PyTorch's default does). ∂ℓᵢ/∂log pᵢ = −qᵢ. Targets are not checked on the host: a negative
+    /// or NaN qᵢ makes the loss NaN.
     /// </summary>
     public static Tensor KLDivergence(Tensor logProbs, Tensor targets, Reduction reduction = Reduction.Mean, bool logTargets = false)
     {
@@ -153,11 +154,10 @@ public static class Loss
         if (logTargets) loss = targets.Exp() * (targets - logProbs);
         else
         {
-            foreach (float q in targets.ToArray())
-                if (!(q >= 0))
-                    throw new ArgumentOutOfRangeException(nameof(targets), $"KLDivergence: target probabilities must be non-negative, got {q}.");
-            var positive = targets > 0f;
-            var safeLogTargets = Tensor.Where(positive, targets, Tensor.Scalar(1).To(targets.Device)).Log(); // log 1 = 0 where q = 0
+            // log 1 = 0 where q = 0; a negative or NaN q keeps its value, whose log is NaN, so the loss shows it as NaN
+            // without copying the targets to the host.
+            var one = Tensor.Scalar(1).To(targets.Device);
+            var safeLogTargets = Tensor.Where(targets > 0f, targets, Tensor.Where(targets >= 0f, one, targets)).Log();
             loss = targets * (safeLogTargets - logProbs);
         }
         return Reduce(loss, reduction);

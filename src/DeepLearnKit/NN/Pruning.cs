@@ -68,10 +68,11 @@ public static class Prune
     /// <summary>The mask of a pruned parameter, or null when it is not pruned.</summary>
     public static Tensor? MaskOf(Tensor parameter) => masks.TryGetValue(parameter, out var mask) ? mask : null;
 
-    /// <summary>Drops the masks of these parameters: their zeros stay, but later updates may change them.</summary>
-    internal static void Forget(IEnumerable<Tensor> parameters)
+    /// <summary>Drops the masks of these parameters where the mask is still the one given (a later Prune call's mask stays).</summary>
+    internal static void Forget(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> ownMasks)
     {
-        foreach (var p in parameters) masks.Remove(p);
+        for (int i = 0; i < parameters.Count; i++)
+            if (masks.TryGetValue(parameters[i], out var current) && ReferenceEquals(current, ownMasks[i])) masks.Remove(parameters[i]);
     }
 
     /// <summary><c>parameter ← parameter ⊙ mask</c> in place, where the parameter is pruned.</summary>
@@ -91,11 +92,13 @@ public static class Prune
 public sealed class PruningMasks
 {
     private readonly IReadOnlyList<Tensor> parameters;
+    private readonly IReadOnlyList<Tensor> ownMasks;
 
     internal PruningMasks(IReadOnlyList<Tensor> parameters, IReadOnlyDictionary<string, Tensor> masks)
     {
         this.parameters = parameters;
         Masks = masks;
+        ownMasks = parameters.Select(p => Prune.MaskOf(p)!).ToList();
     }
 
     /// <summary>Each pruned parameter's mask, by its name in the model.</summary>
@@ -123,8 +126,12 @@ public sealed class PruningMasks
         foreach (var p in parameters) Prune.ApplyMask(p);
     }
 
-    /// <summary>Makes the pruning permanent (PyTorch's <c>prune.remove</c>): the zeros stay, the masks go, and later updates may change those weights.</summary>
-    public void Remove() => Prune.Forget(parameters);
+    /// <summary>
+    /// Makes the pruning permanent (PyTorch's <c>prune.remove</c>): the zeros stay, the masks go, and later updates may
+    /// change those weights. Only the masks this call set are dropped: a parameter pruned again by a later
+    /// <see cref="Prune.Magnitude"/> keeps that later mask (remove it through the later call's result).
+    /// </summary>
+    public void Remove() => Prune.Forget(parameters, ownMasks);
 
     /// <summary><c>PruningMasks(4 parameters, sparsity 0.800)</c>.</summary>
     public override string ToString() => $"PruningMasks({Masks.Count} parameters, sparsity {Sparsity:0.000})";

@@ -257,8 +257,7 @@ public class LossTests
         Assert.Equal(withLogs, Loss.KLDivergence(logits.LogSoftmax(1).Narrow(0, 1, 1), logTarget, Reduction.Sum, logTargets: true).Item(), 5);
         // KL(q ‖ q) = 0
         Assert.Equal(0, Loss.KLDivergence(target.Narrow(0, 1, 1).Log(), target.Narrow(0, 1, 1), Reduction.Sum).Item(), 6);
-        Assert.Contains("non-negative", Assert.Throws<ArgumentOutOfRangeException>(
-            () => Loss.KLDivergence(Tensor.Zeros(1, 2), Tensor.FromArray([-0.5f, 1.5f], 1, 2))).Message);
+        Assert.True(float.IsNaN(Loss.KLDivergence(Tensor.Zeros(1, 2), Tensor.FromArray([-0.5f, 1.5f], 1, 2)).Item()));
         Assert.Contains("[2, 3]", Assert.Throws<ArgumentException>(() => Loss.KLDivergence(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2))).Message);
     }
 

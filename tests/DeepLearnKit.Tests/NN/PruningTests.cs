@@ -100,4 +100,17 @@ public class PruningTests
         Assert.Contains("[0, 1]", Assert.Throws<ArgumentOutOfRangeException>(() => Prune.Magnitude(model, 1.5)).Message);
         Assert.Contains("no parameter", Assert.Throws<ArgumentException>(() => Prune.Magnitude(model, 0.5, select: (_, _) => false)).Message);
     }
+
+    [Fact]
+    public void Removing_an_earlier_call_keeps_the_masks_a_later_call_set()
+    {
+        var model = Model();
+        var first = Prune.Magnitude(model, 0.5);
+        var second = Prune.Magnitude(model, 0.8);
+        var weight = model.Parameters().First();
+        first.Remove();
+        Assert.Same(second.Masks.First().Value, Prune.MaskOf(weight));
+        second.Remove();
+        Assert.Null(Prune.MaskOf(weight));
+    }
 }
