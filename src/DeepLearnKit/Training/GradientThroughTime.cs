@@ -41,7 +41,7 @@ public sealed class GradientThroughTime
         return norms[0] / norms[^1];
     }
 
-    /// <summary><c>GradientThroughTime(tanh RNN: ‖∂L/∂h_1‖/‖∂L/∂h_T‖ 3.1E-05, LSTM: 0.02)</c>.</summary>
+    /// <summary><c>GradientThroughTime(‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: tanh RNN 3.1E-05, LSTM 0.02)</c>.</summary>
     public override string ToString() =>
-        "GradientThroughTime(" + string.Join(", ", series.Select(s => $"{s.Network}: ‖∂L/∂h_1‖/‖∂L/∂h_T‖ {(s.Norms[0] / s.Norms[^1]).ToString("G3", CultureInfo.InvariantCulture)}")) + ")";
+        "GradientThroughTime(‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: " + string.Join(", ", series.Select(s => $"{s.Network} {(s.Norms[0] / s.Norms[^1]).ToString("G3", CultureInfo.InvariantCulture)}")) + ")";
 }
