@@ -46,6 +46,8 @@ public static class DeepLearnKitFormatters
         (typeof(LRFinderResult), (v, t) => TrainingCharts.LRFinder((LRFinderResult)v, t).ToHtml(), v => v.ToString()!),
         (typeof(GanHistory), (v, t) => GanCharts.Losses((GanHistory)v, t).ToHtml(), v => v.ToString()!),
         (typeof(DistributionSnapshots), (v, t) => GanCharts.Distributions((DistributionSnapshots)v, t).ToHtml(), v => v.ToString()!),
+        (typeof(LstmGateRecord), (v, t) => RecurrentCharts.GateHeatmaps((LstmGateRecord)v, t), v => v.ToString()!),
+        (typeof(GradientThroughTime), (v, t) => RecurrentCharts.GradientNorms((GradientThroughTime)v, t), v => v.ToString()!),
         (typeof(ImageGrid), (v, t) => ((ImageGrid)v).ToHtml(t), v => v.ToString()!),
         (typeof(Figure), (v, t) => (t is null ? (Figure)v : ((Figure)v).WithTitle(t)).ToHtml(), v => v.ToString()!),
         (typeof(PlotlyLibrary), (v, _) => ((PlotlyLibrary)v).ToHtml(), v => v.ToString()!),

@@ -1,6 +1,6 @@
-// Chapter 07's claims, read from the executed chapter: the hand RNN and LSTM agree with the library's layers, the LSTM
-// beats the last-value baseline on sines, the char-LM's loss is below the unigram entropy, the temperature orders the
-// sampling entropy, the gradient vanishes, survives and explodes as stated, and clipping tames the exploding run.
+// Chapter 07's claims, read from the executed chapter: the hand RNN and LSTM agree with the library's layers and with
+// the gate record drawn from them, the LSTM beats the last-value baseline on sines, the char-LM's loss is below the
+// unigram entropy, the temperature orders the sampling entropy, the gradient vanishes, survives and explodes as stated, and clipping tames the exploding run.
 using System.Text.RegularExpressions;
 
 namespace DeepLearnKit.Cli.Tests.Book;
@@ -32,12 +32,16 @@ public partial class ChapterBookTests
 
         var lstm = Regex.Match(text, @"the hand LSTM agrees with LSTMCell to (\S+) and with the model's LSTM to (\S+)");
         Assert.True(lstm.Success && Number(lstm, 1) <= 1e-5 && Number(lstm, 2) <= 1e-4, "the hand LSTM:\n" + text);
+        var record = Regex.Match(text, @"the gate record's h_t agrees with the model's LSTM to (\S+)");
+        Assert.True(record.Success && Number(record, 1) <= 1e-4, "the gate record:\n" + text);
+        Assert.Contains("LstmGateRecord(the char-LM's LSTM over \"unbelievably\", 14 steps × ", text);   // the gates picture
 
         var ratios = Regex.Match(text, @"over 60 steps: tanh RNN (\S+), LSTM (\S+), ReLU RNN with large W_hh (\S+)");
         Assert.True(ratios.Success, "the gradient ratios:\n" + text);
         Assert.True(Number(ratios, 1) < 1e-3, ratios.Value);
         Assert.True(Number(ratios, 2) > 100 * Number(ratios, 1), ratios.Value);
         Assert.True(Number(ratios, 3) > 1e3, ratios.Value);
+        Assert.Matches(@"GradientThroughTime\(‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: tanh RNN \S+, LSTM \(forget bias 1\) \S+, ReLU RNN, large W_hh \S+\)", text);   // the log-scale chart
 
         var unclipped = Regex.Match(text, @"without clipping: loss (\S+) → (\S+) ");
         var clipped = Regex.Match(text, @"clipped at 1: +loss (\S+) → (\S+)");
