@@ -17,8 +17,11 @@ public static class Attribution
     /// class cₙ; shaped like <paramref name="inputs"/>. Examples do not interact in eval mode, so one backward pass of
     /// <c>Σₙ sₙ</c> gives every example's gradient at once.
     /// </summary>
-    public static Tensor InputGradient(Module model, Tensor inputs, Tensor classes) =>
-        Frozen(model, () => ScoreGradient(model, inputs, classes));
+    public static Tensor InputGradient(Module model, Tensor inputs, Tensor classes)
+    {
+        CheckClasses("InputGradient", inputs, classes);
+        return Frozen(model, () => ScoreGradient(model, inputs, classes));
+    }
 
     /// <summary>
     /// Integrated gradients (Sundararajan et al., 2017) from a baseline x′ (zeros unless given, shaped like the inputs):
@@ -32,6 +35,7 @@ public static class Attribution
         baseline ??= Tensor.ZerosLike(inputs);
         if (!Shapes.Equal(baseline.Shape, inputs.Shape))
             throw new ArgumentException($"IntegratedGradients: the baseline has shape {Shapes.Format(baseline.Shape)} but the inputs {Shapes.Format(inputs.Shape)}.");
+        CheckClasses("IntegratedGradients", inputs, classes);
         return Frozen(model, () =>
         {
             var path = inputs - baseline;
@@ -59,9 +63,8 @@ public static class Attribution
         return Frozen(model, () =>
         {
             using var _ = Tensor.NoGrad();
-            var ids = classes.Unsqueeze(1);
-            var before = model.Call(inputs).Softmax(1).Gather(1, ids).Squeeze(1);                       // [N]
-            var drop = new float[n * height * width];
+            var before = model.Call(inputs).Softmax(1).Gather(1, classes.Unsqueeze(1)).Squeeze(1).ToArray();   // [N]
+            var masks = new List<float[]>();                                                              // one per patch, [H·W]
             var covered = new int[height * width];
             for (int top = 0; top + window <= height; top += stride)
                 for (int left = 0; left + window <= width; left += stride)
@@ -69,16 +72,29 @@ public static class Attribution
                     var patch = new float[height * width];
                     for (int i = top; i < top + window; i++)
                         for (int j = left; j < left + window; j++) { patch[i * width + j] = 1; covered[i * width + j]++; }
-                    var inPatch = Tensor.FromArray(patch, height, width).To(inputs.Device);             // broadcasts over N, C
-                    var occluded = inputs * (1f - inPatch) + fill * inPatch;
-                    var after = model.Call(occluded).Softmax(1).Gather(1, ids).Squeeze(1);
-                    var lost = (before - after).ToArray();
-                    for (int e = 0; e < n; e++)
-                        for (int p = 0; p < patch.Length; p++) drop[e * patch.Length + p] += lost[e] * patch[p];
+                    masks.Add(patch);
                 }
+            int patches = masks.Count, pixels = height * width;
+            // The patches are a batch dimension: each example is occluded by all of them in one forward pass.
+            var maskShape = inputs.Rank == 4 ? new[] { patches, 1, height, width } : new[] { patches, height, width };
+            var inPatch = Tensor.FromArray(masks.SelectMany(m => m).ToArray(), maskShape).To(inputs.Device);
+            var classIds = classes.ToArray();
+            var drop = new float[n * pixels];
             for (int e = 0; e < n; e++)
-                for (int p = 0; p < covered.Length; p++)
-                    if (covered[p] > 0) drop[e * covered.Length + p] /= covered[p];
+            {
+                var image = inputs.Narrow(0, e, 1);                                                       // broadcasts over the patches
+                var occluded = image * (1f - inPatch) + fill * inPatch;
+                var after = model.Call(occluded).Softmax(1).Select(1, (int)classIds[e]).ToArray();      // [P]
+                for (int q = 0; q < patches; q++)
+                {
+                    float lost = before[e] - after[q];
+                    var patch = masks[q];
+                    for (int p = 0; p < pixels; p++) drop[e * pixels + p] += lost * patch[p];
+                }
+            }
+            for (int e = 0; e < n; e++)
+                for (int p = 0; p < pixels; p++)
+                    if (covered[p] > 0) drop[e * pixels + p] /= covered[p];
             return Tensor.FromArray(drop, n, height, width);
         });
     }
@@ -101,10 +117,9 @@ public static class Attribution
         });
     }
 
-    /// <summary>∂(Σₙ model(x)[n, cₙ])/∂x, with the parameters already frozen.</summary>
+    /// <summary>∂(Σₙ model(x)[n, cₙ])/∂x, with the parameters already frozen and the classes already checked.</summary>
     private static Tensor ScoreGradient(Module model, Tensor inputs, Tensor classes)
     {
-        CheckClasses("InputGradient", inputs, classes);
         var x = inputs.Detach().RequireGrad();
         var scores = model.Call(x);
         if (scores.Rank != 2)

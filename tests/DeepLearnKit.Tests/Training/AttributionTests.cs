@@ -101,6 +101,45 @@ public class AttributionTests
     }
 
     [Fact]
+    public void Occlusion_batched_over_patches_equals_occluding_one_patch_at_a_time()
+    {
+        // Overlapping windows (stride 1 < window 3) on two 2-channel 5×5 images through a nonlinear model: the map is
+        // worked here by a loop that occludes one patch per forward pass and averages each pixel's drops by hand.
+        Rng.Seed(7);
+        var model = new Sequential(new Flatten(), new Linear(50, 8), new Tanh(), new Linear(8, 3));
+        var images = Tensor.Rand(2, 2, 5, 5);
+        var classes = Tensor.FromArray([2f, 0f]);
+        var map = Attribution.Occlusion(model, images, classes, window: 3, stride: 1, fill: 0.5f).ToArray();
+        using var _ = Tensor.NoGrad();
+        model.Eval();
+        var probabilities = model.Call(images).Softmax(1).ToArray();
+        var sum = new double[2 * 25];
+        var count = new int[25];
+        for (int top = 0; top + 3 <= 5; top++)
+            for (int left = 0; left + 3 <= 5; left++)
+            {
+                var occluded = images.ToArray();
+                for (int e = 0; e < 2; e++)
+                    for (int c = 0; c < 2; c++)
+                        for (int i = top; i < top + 3; i++)
+                            for (int j = left; j < left + 3; j++) occluded[((e * 2 + c) * 5 + i) * 5 + j] = 0.5f;
+                var after = model.Call(Tensor.FromArray(occluded, 2, 2, 5, 5)).Softmax(1).ToArray();
+                for (int i = top; i < top + 3; i++)
+                    for (int j = left; j < left + 3; j++)
+                    {
+                        count[i * 5 + j]++;
+                        for (int e = 0; e < 2; e++)
+                        {
+                            int k = (int)classes.ToArray()[e];
+                            sum[e * 25 + i * 5 + j] += probabilities[e * 3 + k] - after[e * 3 + k];
+                        }
+                    }
+            }
+        for (int e = 0; e < 2; e++)
+            for (int p = 0; p < 25; p++) Assert.Equal(sum[e * 25 + p] / count[p], map[e * 25 + p], 5);
+    }
+
+    [Fact]
     public void Fgsm_moves_each_input_by_epsilon_against_the_cross_entropy_gradient_and_stays_in_range()
     {
         var model = LinearModel(6, 3);
