@@ -100,6 +100,94 @@ public static class Attribution
     }
 
     /// <summary>
+    /// A LIME-style local surrogate (Ribeiro et al., 2016) for one image [C, H, W] (or [H, W]) and class c: the image is
+    /// cut into <paramref name="patch"/>×<paramref name="patch"/> squares (P of them); each of <paramref name="samples"/>
+    /// perturbations switches every square off (set to <paramref name="fill"/>) with probability ½, drawn from
+    /// <c>new Random(seed)</c>, giving zₛ ∈ {0,1}ᴾ (1 = kept) and yₛ = p(c | xₛ). The surrogate y ≈ b + w·z is the weighted
+    /// ridge fit <c>min Σₛ πₛ (yₛ − b − w·zₛ)² + λ‖w‖²</c> with the kernel <c>πₛ = exp(−fₛ²/σ²)</c>, fₛ the fraction of
+    /// squares switched off, σ = <paramref name="kernelWidth"/>, λ = <paramref name="ridge"/> (b is not penalised); solved
+    /// by the normal equations (ZᵀΠZ + λI′)β = ZᵀΠy. Returns w as a map [H/patch, W/patch] (rows, columns of squares):
+    /// wₖ is how much keeping square k raises the class probability. The unperturbed image is always the first sample.
+    /// </summary>
+    public static Tensor Lime(Module model, Tensor image, int classId, int patch, int samples = 500, double kernelWidth = 0.25,
+        double ridge = 1e-3, float fill = 0, int seed = 0)
+    {
+        if (image.Rank is not (2 or 3))
+            throw new ArgumentException($"Lime: needs one image [C, H, W] or [H, W], got {Shapes.Format(image.Shape)}.");
+        int height = image.Size(-2), width = image.Size(-1);
+        if (patch < 1 || height % patch != 0 || width % patch != 0)
+            throw new ArgumentOutOfRangeException(nameof(patch), $"Lime: patch {patch} must be positive and divide the {height}×{width} image.");
+        if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), $"Lime: needs at least two samples, got {samples}.");
+        int rows = height / patch, columns = width / patch, squares = rows * columns;
+        var random = new Random(seed);
+        var kept = new float[samples * squares];
+        for (int s = 0; s < samples; s++)
+            for (int k = 0; k < squares; k++) kept[s * squares + k] = s == 0 || random.NextDouble() < 0.5 ? 1 : 0;
+        var masks = new float[samples * height * width];                                              // 1 where switched off
+        for (int s = 0; s < samples; s++)
+            for (int i = 0; i < height; i++)
+                for (int j = 0; j < width; j++)
+                    masks[(s * height + i) * width + j] = 1 - kept[s * squares + (i / patch) * columns + j / patch];
+        var probabilities = Frozen(model, () =>
+        {
+            using var _ = Tensor.NoGrad();
+            var off = Tensor.FromArray(masks, image.Rank == 3 ? new[] { samples, 1, height, width } : new[] { samples, height, width }).To(image.Device);
+            var perturbed = image.Unsqueeze(0) * (1f - off) + fill * off;
+            var scores = model.Call(perturbed);
+            if (scores.Rank != 2 || classId < 0 || classId >= scores.Size(1))
+                throw new ArgumentException($"Lime: class {classId} is not a column of the model's scores {Shapes.Format(scores.Shape)}.");
+            return scores.Softmax(1).Select(1, classId);
+        }).ToArray();
+        // Normal equations over [1, z]: A = ZᵀΠZ + λI′ (I′ without the intercept), c = ZᵀΠy.
+        int unknowns = squares + 1;
+        var a = new double[unknowns, unknowns];
+        var c = new double[unknowns];
+        var row = new double[unknowns];
+        for (int s = 0; s < samples; s++)
+        {
+            row[0] = 1;
+            int switchedOff = 0;
+            for (int k = 0; k < squares; k++) { row[k + 1] = kept[s * squares + k]; switchedOff += kept[s * squares + k] == 0 ? 1 : 0; }
+            double fraction = (double)switchedOff / squares, weight = Math.Exp(-fraction * fraction / (kernelWidth * kernelWidth));
+            for (int u = 0; u < unknowns; u++)
+            {
+                c[u] += weight * row[u] * probabilities[s];
+                for (int v = 0; v < unknowns; v++) a[u, v] += weight * row[u] * row[v];
+            }
+        }
+        for (int k = 1; k < unknowns; k++) a[k, k] += ridge;
+        var solution = SolveSymmetric(a, c);
+        return Tensor.FromArray(solution.Skip(1).Select(v => (float)v).ToArray(), rows, columns);
+    }
+
+    /// <summary>Solves A·x = b by Gaussian elimination with partial pivoting (A is small and positive definite here).</summary>
+    private static double[] SolveSymmetric(double[,] a, double[] b)
+    {
+        int n = b.Length;
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            for (int r = col + 1; r < n; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+            for (int k = 0; k < n; k++) (a[col, k], a[pivot, k]) = (a[pivot, k], a[col, k]);
+            (b[col], b[pivot]) = (b[pivot], b[col]);
+            for (int r = col + 1; r < n; r++)
+            {
+                double factor = a[r, col] / a[col, col];
+                for (int k = col; k < n; k++) a[r, k] -= factor * a[col, k];
+                b[r] -= factor * b[col];
+            }
+        }
+        var x = new double[n];
+        for (int r = n - 1; r >= 0; r--)
+        {
+            double sum = b[r];
+            for (int k = r + 1; k < n; k++) sum -= a[r, k] * x[k];
+            x[r] = sum / a[r, r];
+        }
+        return x;
+    }
+
+    /// <summary>
     /// The fast gradient sign method (Goodfellow et al., 2015): <c>x′ = clamp(x + ε·sign(∇ₓ CE(model(x), y)), min, max)</c>,
     /// each input moved by ±ε in the direction that raises its cross-entropy loss the fastest, kept in the valid pixel
     /// range [<paramref name="min"/>, <paramref name="max"/>]. <paramref name="targets"/> are the true class ids [N].

@@ -140,6 +140,34 @@ public class AttributionTests
     }
 
     [Fact]
+    public void Lime_recovers_the_patch_sums_of_a_nearly_linear_model()
+    {
+        // Two classes with logits (s, 0), s = w·x tiny: p(0 | x) = σ(s) = ½ + s/4 − O(s³), linear in which squares are kept,
+        // so the surrogate's coefficient of square k is (Σ_{i∈k} wᵢxᵢ)/4, worked here by summing each 2×2 square.
+        Rng.Seed(8);
+        var model = new Sequential(new Flatten(), new Linear(16, 2));
+        var w = (Tensor.Rand(2, 16) * 1e-3f).ToArray();
+        for (int i = 16; i < 32; i++) w[i] = 0;
+        using (Tensor.NoGrad())
+        {
+            ((Linear)model[1]).Weight.CopyFrom(Tensor.FromArray(w, 2, 16));
+            ((Linear)model[1]).Bias!.CopyFrom(Tensor.Zeros(2));
+        }
+        var image = Tensor.Rand(1, 4, 4);
+        var x = image.ToArray();
+        var coefficients = Attribution.Lime(model, image, classId: 0, patch: 2, samples: 200, ridge: 1e-12).ToArray();
+        for (int r = 0; r < 2; r++)
+            for (int c = 0; c < 2; c++)
+            {
+                double patchSum = 0;
+                for (int i = 2 * r; i < 2 * r + 2; i++)
+                    for (int j = 2 * c; j < 2 * c + 2; j++) patchSum += w[i * 4 + j] * x[i * 4 + j];
+                Assert.Equal(patchSum / 4, coefficients[r * 2 + c], 1e-6);
+            }
+        Assert.Contains("divide", Assert.Throws<ArgumentOutOfRangeException>(() => Attribution.Lime(model, image, 0, patch: 3)).Message);
+    }
+
+    [Fact]
     public void Fgsm_moves_each_input_by_epsilon_against_the_cross_entropy_gradient_and_stays_in_range()
     {
         var model = LinearModel(6, 3);
