@@ -17,8 +17,11 @@ public static class Attribution
     /// class cₙ; shaped like <paramref name="inputs"/>. Examples do not interact in eval mode, so one backward pass of
     /// <c>Σₙ sₙ</c> gives every example's gradient at once.
     /// </summary>
-    public static Tensor InputGradient(Module model, Tensor inputs, Tensor classes) =>
-        Frozen(model, () => ScoreGradient(model, inputs, classes));
+    public static Tensor InputGradient(Module model, Tensor inputs, Tensor classes)
+    {
+        CheckClasses("InputGradient", inputs, classes);
+        return Frozen(model, () => ScoreGradient(model, inputs, classes));
+    }
 
     /// <summary>
     /// Integrated gradients (Sundararajan et al., 2017) from a baseline x′ (zeros unless given, shaped like the inputs):
@@ -32,6 +35,7 @@ public static class Attribution
         baseline ??= Tensor.ZerosLike(inputs);
         if (!Shapes.Equal(baseline.Shape, inputs.Shape))
             throw new ArgumentException($"IntegratedGradients: the baseline has shape {Shapes.Format(baseline.Shape)} but the inputs {Shapes.Format(inputs.Shape)}.");
+        CheckClasses("IntegratedGradients", inputs, classes);
         return Frozen(model, () =>
         {
             var path = inputs - baseline;
@@ -59,9 +63,8 @@ public static class Attribution
         return Frozen(model, () =>
         {
             using var _ = Tensor.NoGrad();
-            var ids = classes.Unsqueeze(1);
-            var before = model.Call(inputs).Softmax(1).Gather(1, ids).Squeeze(1);                       // [N]
-            var drop = new float[n * height * width];
+            var before = model.Call(inputs).Softmax(1).Gather(1, classes.Unsqueeze(1)).Squeeze(1).ToArray();   // [N]
+            var masks = new List<float[]>();                                                              // one per patch, [H·W]
             var covered = new int[height * width];
             for (int top = 0; top + window <= height; top += stride)
                 for (int left = 0; left + window <= width; left += stride)
@@ -69,18 +72,119 @@ public static class Attribution
                     var patch = new float[height * width];
                     for (int i = top; i < top + window; i++)
                         for (int j = left; j < left + window; j++) { patch[i * width + j] = 1; covered[i * width + j]++; }
-                    var inPatch = Tensor.FromArray(patch, height, width).To(inputs.Device);             // broadcasts over N, C
-                    var occluded = inputs * (1f - inPatch) + fill * inPatch;
-                    var after = model.Call(occluded).Softmax(1).Gather(1, ids).Squeeze(1);
-                    var lost = (before - after).ToArray();
-                    for (int e = 0; e < n; e++)
-                        for (int p = 0; p < patch.Length; p++) drop[e * patch.Length + p] += lost[e] * patch[p];
+                    masks.Add(patch);
                 }
+            int patches = masks.Count, pixels = height * width;
+            // The patches are a batch dimension: each example is occluded by all of them in one forward pass.
+            var maskShape = inputs.Rank == 4 ? new[] { patches, 1, height, width } : new[] { patches, height, width };
+            var inPatch = Tensor.FromArray(masks.SelectMany(m => m).ToArray(), maskShape).To(inputs.Device);
+            var classIds = classes.ToArray();
+            var drop = new float[n * pixels];
             for (int e = 0; e < n; e++)
-                for (int p = 0; p < covered.Length; p++)
-                    if (covered[p] > 0) drop[e * covered.Length + p] /= covered[p];
+            {
+                var image = inputs.Narrow(0, e, 1);                                                       // broadcasts over the patches
+                var occluded = image * (1f - inPatch) + fill * inPatch;
+                var after = model.Call(occluded).Softmax(1).Select(1, (int)classIds[e]).ToArray();      // [P]
+                for (int q = 0; q < patches; q++)
+                {
+                    float lost = before[e] - after[q];
+                    var patch = masks[q];
+                    for (int p = 0; p < pixels; p++) drop[e * pixels + p] += lost * patch[p];
+                }
+            }
+            for (int e = 0; e < n; e++)
+                for (int p = 0; p < pixels; p++)
+                    if (covered[p] > 0) drop[e * pixels + p] /= covered[p];
             return Tensor.FromArray(drop, n, height, width);
         });
+    }
+
+    /// <summary>
+    /// A LIME-style local surrogate (Ribeiro et al., 2016) for one image [C, H, W] (or [H, W]) and class c: the image is
+    /// cut into <paramref name="patch"/>×<paramref name="patch"/> squares (P of them); each of <paramref name="samples"/>
+    /// perturbations switches every square off (set to <paramref name="fill"/>) with probability ½, drawn from
+    /// <c>new Random(seed)</c>, giving zₛ ∈ {0,1}ᴾ (1 = kept) and yₛ = p(c | xₛ). The surrogate y ≈ b + w·z is the weighted
+    /// ridge fit <c>min Σₛ πₛ (yₛ − b − w·zₛ)² + λ‖w‖²</c> with the kernel <c>πₛ = exp(−fₛ²/σ²)</c>, fₛ the fraction of
+    /// squares switched off, σ = <paramref name="kernelWidth"/>, λ = <paramref name="ridge"/> (b is not penalised); solved
+    /// by the normal equations (ZᵀΠZ + λI′)β = ZᵀΠy. Returns w as a map [H/patch, W/patch] (rows, columns of squares):
+    /// wₖ is how much keeping square k raises the class probability. The unperturbed image is always the first sample.
+    /// </summary>
+    public static Tensor Lime(Module model, Tensor image, int classId, int patch, int samples = 500, double kernelWidth = 0.25,
+        double ridge = 1e-3, float fill = 0, int seed = 0)
+    {
+        if (image.Rank is not (2 or 3))
+            throw new ArgumentException($"Lime: needs one image [C, H, W] or [H, W], got {Shapes.Format(image.Shape)}.");
+        int height = image.Size(-2), width = image.Size(-1);
+        if (patch < 1 || height % patch != 0 || width % patch != 0)
+            throw new ArgumentOutOfRangeException(nameof(patch), $"Lime: patch {patch} must be positive and divide the {height}×{width} image.");
+        if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), $"Lime: needs at least two samples, got {samples}.");
+        int rows = height / patch, columns = width / patch, squares = rows * columns;
+        var random = new Random(seed);
+        var kept = new float[samples * squares];
+        for (int s = 0; s < samples; s++)
+            for (int k = 0; k < squares; k++) kept[s * squares + k] = s == 0 || random.NextDouble() < 0.5 ? 1 : 0;
+        var masks = new float[samples * height * width];                                              // 1 where switched off
+        for (int s = 0; s < samples; s++)
+            for (int i = 0; i < height; i++)
+                for (int j = 0; j < width; j++)
+                    masks[(s * height + i) * width + j] = 1 - kept[s * squares + (i / patch) * columns + j / patch];
+        var probabilities = Frozen(model, () =>
+        {
+            using var _ = Tensor.NoGrad();
+            var off = Tensor.FromArray(masks, image.Rank == 3 ? new[] { samples, 1, height, width } : new[] { samples, height, width }).To(image.Device);
+            var perturbed = image.Unsqueeze(0) * (1f - off) + fill * off;
+            var scores = model.Call(perturbed);
+            if (scores.Rank != 2 || classId < 0 || classId >= scores.Size(1))
+                throw new ArgumentException($"Lime: class {classId} is not a column of the model's scores {Shapes.Format(scores.Shape)}.");
+            return scores.Softmax(1).Select(1, classId);
+        }).ToArray();
+        // Normal equations over [1, z]: A = ZᵀΠZ + λI′ (I′ without the intercept), c = ZᵀΠy.
+        int unknowns = squares + 1;
+        var a = new double[unknowns, unknowns];
+        var c = new double[unknowns];
+        var row = new double[unknowns];
+        for (int s = 0; s < samples; s++)
+        {
+            row[0] = 1;
+            int switchedOff = 0;
+            for (int k = 0; k < squares; k++) { row[k + 1] = kept[s * squares + k]; switchedOff += kept[s * squares + k] == 0 ? 1 : 0; }
+            double fraction = (double)switchedOff / squares, weight = Math.Exp(-fraction * fraction / (kernelWidth * kernelWidth));
+            for (int u = 0; u < unknowns; u++)
+            {
+                c[u] += weight * row[u] * probabilities[s];
+                for (int v = 0; v < unknowns; v++) a[u, v] += weight * row[u] * row[v];
+            }
+        }
+        for (int k = 1; k < unknowns; k++) a[k, k] += ridge;
+        var solution = SolveSymmetric(a, c);
+        return Tensor.FromArray(solution.Skip(1).Select(v => (float)v).ToArray(), rows, columns);
+    }
+
+    /// <summary>Solves A·x = b by Gaussian elimination with partial pivoting (A is small and positive definite here).</summary>
+    private static double[] SolveSymmetric(double[,] a, double[] b)
+    {
+        int n = b.Length;
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            for (int r = col + 1; r < n; r++) if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+            for (int k = 0; k < n; k++) (a[col, k], a[pivot, k]) = (a[pivot, k], a[col, k]);
+            (b[col], b[pivot]) = (b[pivot], b[col]);
+            for (int r = col + 1; r < n; r++)
+            {
+                double factor = a[r, col] / a[col, col];
+                for (int k = col; k < n; k++) a[r, k] -= factor * a[col, k];
+                b[r] -= factor * b[col];
+            }
+        }
+        var x = new double[n];
+        for (int r = n - 1; r >= 0; r--)
+        {
+            double sum = b[r];
+            for (int k = r + 1; k < n; k++) sum -= a[r, k] * x[k];
+            x[r] = sum / a[r, r];
+        }
+        return x;
     }
 
     /// <summary>
@@ -101,10 +205,9 @@ public static class Attribution
         });
     }
 
-    /// <summary>∂(Σₙ model(x)[n, cₙ])/∂x, with the parameters already frozen.</summary>
+    /// <summary>∂(Σₙ model(x)[n, cₙ])/∂x, with the parameters already frozen and the classes already checked.</summary>
     private static Tensor ScoreGradient(Module model, Tensor inputs, Tensor classes)
     {
-        CheckClasses("InputGradient", inputs, classes);
         var x = inputs.Detach().RequireGrad();
         var scores = model.Call(x);
         if (scores.Rank != 2)

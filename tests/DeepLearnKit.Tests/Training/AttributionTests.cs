@@ -101,6 +101,108 @@ public class AttributionTests
     }
 
     [Fact]
+    public void Occlusion_batched_over_patches_equals_occluding_one_patch_at_a_time()
+    {
+        // Overlapping windows (stride 1 < window 3) on two 2-channel 5×5 images through a nonlinear model: the map is
+        // worked here by a loop that occludes one patch per forward pass and averages each pixel's drops by hand.
+        Rng.Seed(7);
+        var model = new Sequential(new Flatten(), new Linear(50, 8), new Tanh(), new Linear(8, 3));
+        var images = Tensor.Rand(2, 2, 5, 5);
+        var classes = Tensor.FromArray([2f, 0f]);
+        var map = Attribution.Occlusion(model, images, classes, window: 3, stride: 1, fill: 0.5f).ToArray();
+        using var _ = Tensor.NoGrad();
+        model.Eval();
+        var probabilities = model.Call(images).Softmax(1).ToArray();
+        var sum = new double[2 * 25];
+        var count = new int[25];
+        for (int top = 0; top + 3 <= 5; top++)
+            for (int left = 0; left + 3 <= 5; left++)
+            {
+                var occluded = images.ToArray();
+                for (int e = 0; e < 2; e++)
+                    for (int c = 0; c < 2; c++)
+                        for (int i = top; i < top + 3; i++)
+                            for (int j = left; j < left + 3; j++) occluded[((e * 2 + c) * 5 + i) * 5 + j] = 0.5f;
+                var after = model.Call(Tensor.FromArray(occluded, 2, 2, 5, 5)).Softmax(1).ToArray();
+                for (int i = top; i < top + 3; i++)
+                    for (int j = left; j < left + 3; j++)
+                    {
+                        count[i * 5 + j]++;
+                        for (int e = 0; e < 2; e++)
+                        {
+                            int k = (int)classes.ToArray()[e];
+                            sum[e * 25 + i * 5 + j] += probabilities[e * 3 + k] - after[e * 3 + k];
+                        }
+                    }
+            }
+        for (int e = 0; e < 2; e++)
+            for (int p = 0; p < 25; p++) Assert.Equal(sum[e * 25 + p] / count[p], map[e * 25 + p], 5);
+    }
+
+    [Fact]
+    public void Lime_recovers_the_patch_sums_of_a_nearly_linear_model()
+    {
+        // Two classes with logits (s, 0), s = w·x tiny: p(0 | x) = σ(s) = ½ + s/4 − O(s³), linear in which squares are kept,
+        // so the surrogate's coefficient of square k is (Σ_{i∈k} wᵢxᵢ)/4, worked here by summing each 2×2 square.
+        Rng.Seed(8);
+        var model = new Sequential(new Flatten(), new Linear(16, 2));
+        var w = (Tensor.Rand(2, 16) * 1e-3f).ToArray();
+        for (int i = 16; i < 32; i++) w[i] = 0;
+        using (Tensor.NoGrad())
+        {
+            ((Linear)model[1]).Weight.CopyFrom(Tensor.FromArray(w, 2, 16));
+            ((Linear)model[1]).Bias!.CopyFrom(Tensor.Zeros(2));
+        }
+        var image = Tensor.Rand(1, 4, 4);
+        var x = image.ToArray();
+        var coefficients = Attribution.Lime(model, image, classId: 0, patch: 2, samples: 200, ridge: 1e-12).ToArray();
+        for (int r = 0; r < 2; r++)
+            for (int c = 0; c < 2; c++)
+            {
+                double patchSum = 0;
+                for (int i = 2 * r; i < 2 * r + 2; i++)
+                    for (int j = 2 * c; j < 2 * c + 2; j++) patchSum += w[i * 4 + j] * x[i * 4 + j];
+                Assert.Equal(patchSum / 4, coefficients[r * 2 + c], 1e-6);
+            }
+        Assert.Contains("divide", Assert.Throws<ArgumentOutOfRangeException>(() => Attribution.Lime(model, image, 0, patch: 3)).Message);
+    }
+
+    [Fact]
+    public void Lime_is_the_kernel_weighted_ridge_fit_of_the_seeded_perturbations()
+    {
+        // Two squares and a nonlinear model: the same seeded draws are replayed here, each pattern's probability computed,
+        // and the 3×3 normal equations [b, w₁, w₂] solved by Cramer's rule with the weights exp(−f²/σ²).
+        Rng.Seed(9);
+        var model = new Sequential(new Flatten(), new Linear(8, 4), new Tanh(), new Linear(4, 2));
+        var image = Tensor.Rand(1, 2, 4);
+        const int samples = 40; const double sigma = 0.25, ridge = 1e-3;
+        var lime = Attribution.Lime(model, image, classId: 1, patch: 2, samples: samples, kernelWidth: sigma, ridge: ridge, seed: 5).ToArray();
+        var random = new Random(5);
+        var a = new double[3, 3]; var c = new double[3];
+        model.Eval();
+        using var _ = Tensor.NoGrad();
+        for (int s = 0; s < samples; s++)
+        {
+            var z = new double[] { 1, 0, 0 };
+            for (int k = 0; k < 2; k++) z[k + 1] = s == 0 || random.NextDouble() < 0.5 ? 1 : 0;
+            var x = image.ToArray();
+            for (int i = 0; i < 2; i++)
+                for (int j = 0; j < 4; j++) if (z[1 + j / 2] == 0) x[i * 4 + j] = 0;
+            double y = model.Call(Tensor.FromArray(x, 1, 1, 2, 4)).Softmax(1).ToArray()[1];
+            double f = (2 - z[1] - z[2]) / 2, weight = Math.Exp(-f * f / (sigma * sigma));
+            for (int u = 0; u < 3; u++) { c[u] += weight * z[u] * y; for (int v = 0; v < 3; v++) a[u, v] += weight * z[u] * z[v]; }
+        }
+        a[1, 1] += ridge; a[2, 2] += ridge;
+        double Det(double[,] m) => m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1]) - m[0, 1] * (m[1, 0] * m[2, 2] - m[1, 2] * m[2, 0]) + m[0, 2] * (m[1, 0] * m[2, 1] - m[1, 1] * m[2, 0]);
+        for (int k = 1; k < 3; k++)
+        {
+            var replaced = (double[,])a.Clone();
+            for (int r = 0; r < 3; r++) replaced[r, k] = c[r];
+            Assert.Equal(Det(replaced) / Det(a), lime[k - 1], 1e-5);
+        }
+    }
+
+    [Fact]
     public void Fgsm_moves_each_input_by_epsilon_against_the_cross_entropy_gradient_and_stays_in_range()
     {
         var model = LinearModel(6, 3);
