@@ -8,9 +8,10 @@ public static class Sampling
     /// <summary>
     /// Draws an id from <c>p = softmax(logits / T)</c>, restricted to the <paramref name="topK"/> largest logits when
     /// given (the others get p = 0). Temperature T = 0 is greedy: the argmax (the lowest id among ties). The draw takes
-    /// one uniform number from <see cref="Rng"/>, so <c>Rng.Seed</c> makes samples repeatable.
+    /// one uniform number from <paramref name="random"/> when given (a generator seeded once per generation, see
+    /// <see cref="Generator"/>), otherwise from <see cref="Rng"/>, so <c>Rng.Seed</c> makes samples repeatable.
     /// </summary>
-    public static int FromLogits(ReadOnlySpan<float> logits, float temperature = 1, int? topK = null)
+    public static int FromLogits(ReadOnlySpan<float> logits, float temperature = 1, int? topK = null, System.Random? random = null)
     {
         if (logits.Length == 0) throw new ArgumentException("Sampling.FromLogits: got no logits.");
         if (temperature < 0 || float.IsNaN(temperature))
@@ -39,14 +40,27 @@ public static class Sampling
             weights[i] = logits[i] >= cut ? Math.Exp((logits[i] - logits[best]) / (double)temperature) : 0;
             total += weights[i];
         }
-        Span<float> u = stackalloc float[1];
-        Rng.Uniform(u);
-        double target = u[0] * total, running = 0;
+        double target = Uniform(random) * total, running = 0;
         for (int i = 0; i < weights.Length; i++)
         {
             running += weights[i];
             if (weights[i] > 0 && target < running) return i;
         }
         return best; // only reached through rounding at the very top of the range
+    }
+
+    /// <summary>
+    /// The generator of one generation: <c>new Random(seed)</c>, so the same seed draws the same tokens whatever else
+    /// used <see cref="Rng"/>; null without a seed, which makes <see cref="FromLogits"/> draw from <see cref="Rng"/>.
+    /// </summary>
+    public static System.Random? Generator(int? seed) => seed is int s ? new System.Random(s) : null;
+
+    /// <summary>One uniform number in [0, 1) from <paramref name="random"/>, or from <see cref="Rng"/> when null.</summary>
+    private static double Uniform(System.Random? random)
+    {
+        if (random is not null) return random.NextDouble();
+        Span<float> u = stackalloc float[1];
+        Rng.Uniform(u);
+        return u[0];
     }
 }

@@ -76,10 +76,11 @@ public sealed class TinyGPT : Module
     /// <summary>
     /// Extends each row of <paramref name="ids"/> [N, T0] by <paramref name="maxNewTokens"/> tokens, feeding the model its
     /// last BlockSize tokens each time and drawing the next from softmax(logits / <paramref name="temperature"/>),
-    /// restricted to the <paramref name="topK"/> best when given, with <see cref="Rng"/> (temperature 0: greedy).
-    /// Runs in eval mode without gradients. Returns [N, T0 + maxNewTokens].
+    /// restricted to the <paramref name="topK"/> best when given (temperature 0: greedy). The draws come from a generator
+    /// seeded with <paramref name="seed"/> when given (the same seed gives the same tokens every time, whatever else
+    /// used <see cref="Rng"/>), otherwise from <see cref="Rng"/>. Runs in eval mode without gradients. Returns [N, T0 + maxNewTokens].
     /// </summary>
-    public Tensor Generate(Tensor ids, int maxNewTokens, float temperature = 1, int? topK = null)
+    public Tensor Generate(Tensor ids, int maxNewTokens, float temperature = 1, int? topK = null, int? seed = null)
     {
         if (ids.Rank != 2 || ids.Size(1) < 1)
             throw new ArgumentException($"TinyGPT.Generate: expected ids [N, T0] with T0 ≥ 1, got shape {Shapes.Format(ids.Shape)}.");
@@ -91,6 +92,7 @@ public sealed class TinyGPT : Module
         {
             using var _ = Tensor.NoGrad();
             int n = ids.Size(0), v = Config.VocabSize;
+            var random = Sampling.Generator(seed);
             var seq = ids.Detach().To(LmHead.Weight.Device);
             for (int step = 0; step < maxNewTokens; step++)
             {
@@ -100,7 +102,7 @@ public sealed class TinyGPT : Module
                 var last = logits.Select(1, logits.Size(1) - 1).ToArray();   // (N, V), row-major
                 var next = new float[n];
                 for (int row = 0; row < n; row++)
-                    next[row] = Sampling.FromLogits(last.AsSpan(row * v, v), temperature, topK);
+                    next[row] = Sampling.FromLogits(last.AsSpan(row * v, v), temperature, topK, random);
                 seq = Tensor.Cat([seq, Tensor.FromArray(next, n, 1).To(seq.Device)], dim: 1); // (N, t + 1)
             }
             return seq;
@@ -112,8 +114,8 @@ public sealed class TinyGPT : Module
     }
 
     /// <summary>One sequence: <paramref name="ids"/> followed by <paramref name="maxNewTokens"/> generated ids.</summary>
-    public int[] Generate(int[] ids, int maxNewTokens, float temperature = 1, int? topK = null) =>
-        Generate(Tensor.FromArray(ids.Select(i => (float)i).ToArray(), 1, ids.Length), maxNewTokens, temperature, topK)
+    public int[] Generate(int[] ids, int maxNewTokens, float temperature = 1, int? topK = null, int? seed = null) =>
+        Generate(Tensor.FromArray(ids.Select(i => (float)i).ToArray(), 1, ids.Length), maxNewTokens, temperature, topK, seed)
             .ToArray().Select(f => (int)f).ToArray();
 
     private void InitWeights()

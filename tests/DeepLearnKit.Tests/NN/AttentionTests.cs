@@ -32,9 +32,10 @@ public class AttentionTests
     /// <summary>
     /// The attention by its definition: per batch element and head, weights[t, s] = softmax over s of
     /// q_t·k_s/√d (s ≤ t only when causal), head output Σ_s weights[t, s] v_s, heads concatenated, then W_o.
+    /// Keys with <paramref name="padded"/>[n·S + s] set are left out of the softmax (PyTorch's key_padding_mask).
     /// Returns the output [N, T, E] and the weights [N, h, T, S].
     /// </summary>
-    private static (float[] Output, float[] Weights) Reference(MultiHeadAttention mha, Tensor query, Tensor key, Tensor value, bool causal)
+    private static (float[] Output, float[] Weights) Reference(MultiHeadAttention mha, Tensor query, Tensor key, Tensor value, bool causal, bool[]? padded = null)
     {
         int n = query.Size(0), t = query.Size(1), s = key.Size(1), e = mha.EmbedDim, heads = mha.NumHeads, d = e / heads;
         float[] w = mha.InProjWeight.ToArray(), b = mha.InProjBias!.ToArray();
@@ -53,7 +54,7 @@ public class AttentionTests
                     {
                         double dot = 0;
                         for (int j = 0; j < d; j++) dot += q[(bi * t + ti) * e + h * d + j] * k[(bi * s + si) * e + h * d + j];
-                        scores[si] = causal && si > ti ? double.NegativeInfinity : dot / Math.Sqrt(d);
+                        scores[si] = (causal && si > ti) || (padded?[bi * s + si] ?? false) ? double.NegativeInfinity : dot / Math.Sqrt(d);
                     }
                     double max = scores.Max();
                     var exp = scores.Select(x => Math.Exp(x - max)).ToArray();
@@ -82,6 +83,39 @@ public class AttentionTests
         var (expected, weights) = Reference(mha, query, key, value, causal);
         Close([n, t, e], expected, mha.Forward(query, key, value, causal), atol: 1e-5);
         Close([n, heads, t, s], weights, mha.LastAttentionWeights!, atol: 1e-6);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_key_padding_mask_gives_padded_keys_weight_zero_as_the_loop_leaves_them_out(bool causal)
+    {
+        const int n = 2, t = 4, s = 4, e = 6, heads = 2;
+        var mha = new MultiHeadAttention(e, heads);
+        Fill(mha, 15);
+        var (query, key, value) = (Random(1, n, t, e), Random(2, n, s, e), Random(3, n, s, e));
+        // Sequence 0 has its last key padded, sequence 1 its last two; key 0 is never padded, so no row is all −∞.
+        bool[] padded = [false, false, false, true, false, false, true, true];
+        var keyPaddingMask = Tensor.FromArray(padded.Select(p => p ? 1f : 0f).ToArray(), n, s);
+        var (expected, weights) = Reference(mha, query, key, value, causal, padded);
+        Close([n, t, e], expected, mha.Forward(query, key, value, causal, keyPaddingMask: keyPaddingMask), atol: 1e-5);
+        Close([n, heads, t, s], weights, mha.LastAttentionWeights!, atol: 1e-6);
+        var w = mha.LastAttentionWeights!.ToArray();
+        for (int i = 0; i < w.Length; i++)
+            if (padded[i / (heads * t * s) * s + i % s]) Assert.Equal(0f, w[i]);
+        Assert.NotEqual(mha.Forward(query, key, value, causal).ToArray(), mha.Forward(query, key, value, causal, keyPaddingMask: keyPaddingMask).ToArray());
+    }
+
+    [Fact]
+    public void A_key_padding_mask_of_the_wrong_shape_names_the_op_and_both_shapes()
+    {
+        var mha = new MultiHeadAttention(4, 2);
+        var x = Random(1, 2, 3, 4);
+        var e = Assert.Throws<ArgumentException>(() => mha.Forward(x, x, x, keyPaddingMask: Tensor.Zeros(2, 4)));
+        Assert.Contains("MultiHeadAttention", e.Message);
+        Assert.Contains("[2, 3]", e.Message);
+        Assert.Contains("[2, 4]", e.Message);
+        Assert.Null(mha.LastAttentionWeights);
     }
 
     [Fact]

@@ -68,15 +68,20 @@ public sealed class MultiHeadAttention : Module
     /// Attention of <paramref name="query"/> [N, T, E] over <paramref name="key"/> and <paramref name="value"/>
     /// [N, S, E]; returns [N, T, E]. With <paramref name="causal"/>, position t sees only key positions s ≤ t.
     /// <paramref name="mask"/> is added to the scores: broadcastable to [N, h, T, S], 0 where attending is
-    /// allowed and −∞ where not (see <see cref="CausalMask"/>). A row masked everywhere gives NaN.
+    /// allowed and −∞ where not (see <see cref="CausalMask"/>). <paramref name="keyPaddingMask"/> [N, S] is PyTorch's
+    /// <c>key_padding_mask</c>: true/1 where key s of sequence n is padding, which then gets weight 0 for every query
+    /// (its score gets −∞), on top of the causal mask and <paramref name="mask"/>. A row masked everywhere gives NaN.
     /// </summary>
-    public Tensor Forward(Tensor query, Tensor key, Tensor value, bool causal = false, Tensor? mask = null)
+    public Tensor Forward(Tensor query, Tensor key, Tensor value, bool causal = false, Tensor? mask = null, Tensor? keyPaddingMask = null)
     {
         if (query.Rank != 3 || key.Rank != 3 || value.Rank != 3 || query.Size(2) != EmbedDim || key.Size(2) != EmbedDim || value.Size(2) != EmbedDim
             || key.Size(0) != query.Size(0) || value.Size(0) != query.Size(0) || key.Size(1) != value.Size(1))
             throw new ArgumentException($"MultiHeadAttention: expected query [N, T, {EmbedDim}] and key, value [N, S, {EmbedDim}] (batch first), " +
                 $"got {Shapes.Format(query.Shape)}, {Shapes.Format(key.Shape)}, {Shapes.Format(value.Shape)}.");
         int n = query.Size(0), t = query.Size(1), s = key.Size(1);
+        if (keyPaddingMask is not null && (keyPaddingMask.Rank != 2 || keyPaddingMask.Size(0) != n || keyPaddingMask.Size(1) != s))
+            throw new ArgumentException($"MultiHeadAttention: keyPaddingMask must be [N, S] = [{n}, {s}] for key {Shapes.Format(key.Shape)}, " +
+                $"got {Shapes.Format(keyPaddingMask.Shape)}.");
         var w = InProjWeight.Chunk(3, dim: 0); // W_q, W_k, W_v: each (E, E)
         var b = InProjBias?.Chunk(3, dim: 0);
         var q = SplitHeads(CellInput.Project(query, w[0], b?[0])); // (N, h, T, d)
@@ -87,6 +92,11 @@ public sealed class MultiHeadAttention : Module
         {
             var causalMask = CausalMask(t, s).To(query.Device); // (T, S)
             mask = mask is null ? causalMask : mask + causalMask;
+        }
+        if (keyPaddingMask is not null)
+        {
+            var padding = PaddingMask(keyPaddingMask).To(query.Device); // (N, 1, 1, S)
+            mask = mask is null ? padding : mask + padding;
         }
         var heads = ScaledDotProductAttention(q, k, v, mask, out var weights, Dropout, IsTraining); // (N, h, T, d)
         LastAttentionWeights = weights.Detach();
@@ -129,6 +139,14 @@ public sealed class MultiHeadAttention : Module
         for (int i = 0; i < t; i++)
             for (int j = i + 1; j < s; j++) values[i * s + j] = float.NegativeInfinity;
         return Tensor.FromArray(values, t, s);
+    }
+
+    /// <summary>key_padding_mask [N, S] (nonzero = padding) as an additive mask [N, 1, 1, S]: −∞ at padding, 0 elsewhere.</summary>
+    private static Tensor PaddingMask(Tensor keyPaddingMask)
+    {
+        var values = keyPaddingMask.ToArray();
+        for (int i = 0; i < values.Length; i++) values[i] = values[i] != 0 ? float.NegativeInfinity : 0;
+        return Tensor.FromArray(values, keyPaddingMask.Size(0), 1, 1, keyPaddingMask.Size(1));
     }
 
     /// <inheritdoc/>
