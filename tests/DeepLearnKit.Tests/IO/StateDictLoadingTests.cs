@@ -25,6 +25,47 @@ public sealed class StateDictLoadingTests
         TensorAssert.Close(reference["output"].Shape, reference["output"].ToArray(), logits, Atol, Rtol);
     }
 
+    [Theory]
+    [InlineData("rnn")]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void PyTorchs_bidirectional_two_layer_recurrent_layers_load_and_give_PyTorchs_outputs_and_states(string kind)
+    {
+        RecurrentLayer layer = kind switch
+        {
+            "rnn" => new RNN(5, 4, numLayers: 2, batchFirst: true, bidirectional: true),
+            "lstm" => new LSTM(5, 4, numLayers: 2, batchFirst: true, bidirectional: true),
+            _ => new GRU(5, 4, numLayers: 2, batchFirst: true, bidirectional: true),
+        };
+        layer.LoadStateDict(PyTorchReference.StateDict($"bidirectional_{kind}"), strict: true);
+        layer.Eval();
+        var reference = PyTorchReference.Outputs($"bidirectional_{kind}");
+        using var _ = Tensor.NoGrad();
+        var x = reference["input"];
+        foreach (var (prefix, h0) in new[] { ("", (Tensor?)reference["h0"]), ("zero_", null) })
+        {
+            Tensor output, hN;
+            Tensor? cN = null;
+            switch (layer)
+            {
+                case LSTM lstm:
+                    (output, (hN, cN)) = lstm.Forward(x, h0 is null ? null : (h0, reference["c0"]));
+                    break;
+                case RNN rnn:
+                    (output, hN) = rnn.Forward(x, h0);
+                    break;
+                default:
+                    (output, hN) = ((GRU)layer).Forward(x, h0);
+                    break;
+            }
+            Assert.Equal([3, 6, 8], output.Shape);
+            TensorAssert.Close(reference[prefix + "output"].Shape, reference[prefix + "output"].ToArray(), output, Atol, Rtol);
+            TensorAssert.Close(reference[prefix + "h_n"].Shape, reference[prefix + "h_n"].ToArray(), hN, Atol, Rtol);
+            if (cN is not null)
+                TensorAssert.Close(reference[prefix + "c_n"].Shape, reference[prefix + "c_n"].ToArray(), cN, Atol, Rtol);
+        }
+    }
+
     [Fact]
     public void Batch_norm_running_statistics_and_the_int64_counter_load_too()
     {

@@ -382,6 +382,39 @@ public class RecurrentTests
     }
 
     [Fact]
+    public void Bidirectional_GRU_gradients_match_finite_differences_for_input_state_and_reverse_weights()
+    {
+        const int steps = 3, n = 2, ins = 3, hid = 2;
+        var gru = new GRU(ins, hid, numLayers: 2, batchFirst: true, bidirectional: true);
+        Fill(gru, 81);
+        var x = Random(1, n, steps, ins);
+        Passes(GradCheck.Check(xs =>
+        {
+            var (y, h) = gru.Forward(xs[0], xs[1]);
+            return Tensor.Cat([y.Flatten(), h.Flatten()]);
+        }, [x, Random(3, 4, n, hid)]));
+        WeightGradCheck(gru, gru.WeightHh(0, reverse: true), () => gru.Forward(x, null).Output);
+        WeightGradCheck(gru, gru.WeightIh(1, reverse: true), () => gru.Forward(x, null).HN);
+    }
+
+    [Fact]
+    public void Bidirectional_LSTM_gradients_match_finite_differences_for_the_reverse_hidden_weights()
+    {
+        const int steps = 3, n = 2, ins = 3, hid = 2;
+        var lstm = new LSTM(ins, hid, numLayers: 2, batchFirst: true, bidirectional: true);
+        Fill(lstm, 82);
+        var x = Random(1, n, steps, ins);
+        Passes(GradCheck.Check(xs =>
+        {
+            var (y, (h, c)) = lstm.Forward(xs[0], (xs[1], xs[2]));
+            return Tensor.Cat([y.Flatten(), h.Flatten(), c.Flatten()]);
+        }, [x, Random(3, 4, n, hid), Random(2, 4, n, hid)]));
+        WeightGradCheck(lstm, lstm.WeightHh(0, reverse: true), () => lstm.Forward(x, null).Output);
+        WeightGradCheck(lstm, lstm.WeightHh(1, reverse: true), () => lstm.Forward(x, (Random(4, 4, n, hid), Random(5, 4, n, hid))).State.H);
+        WeightGradCheck(lstm, lstm.BiasHh(1, reverse: true)!, () => lstm.Forward(x, null).State.C);
+    }
+
+    [Fact]
     public void A_frozen_hidden_weight_gets_no_gradient_and_the_others_still_do()
     {
         var lstm = new LSTM(3, 2, batchFirst: true);
