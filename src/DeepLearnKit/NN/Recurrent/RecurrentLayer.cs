@@ -21,7 +21,7 @@ public abstract class RecurrentLayer : Module
     private readonly Tensor[] weightsIh, weightsHh;
     private readonly Tensor?[] biasesIh, biasesHh;
 
-    private protected RecurrentLayer(string name, int gates, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst, float dropout, bool bidirectional)
+    private protected RecurrentLayer(string name, int gates, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst, float dropout, bool bidirectional, bool returnSequences)
     {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
             throw new ArgumentException($"{name}: inputSize, hiddenSize and numLayers must be positive, got {inputSize}, {hiddenSize}, {numLayers}.");
@@ -33,6 +33,7 @@ public abstract class RecurrentLayer : Module
         BatchFirst = batchFirst;
         Dropout = dropout;
         Bidirectional = bidirectional;
+        ReturnSequences = returnSequences;
         int runs = numLayers * Directions; // one parameter set per layer and direction, in PyTorch's order
         weightsIh = new Tensor[runs];
         weightsHh = new Tensor[runs];
@@ -54,6 +55,13 @@ public abstract class RecurrentLayer : Module
 
     /// <summary>True when each layer also runs backward in time (PyTorch's <c>bidirectional=True</c>).</summary>
     public bool Bidirectional { get; }
+
+    /// <summary>
+    /// True (the default, PyTorch's behaviour): the output is every step's, [T, N, D·H]. False (Keras'
+    /// <c>return_sequences=False</c>): only the last step's, [N, D·H] — the top layer's forward h at t = T − 1 and,
+    /// when bidirectional, its backward h at t = 0 (the backward direction's final state), as Keras' Bidirectional.
+    /// </summary>
+    public bool ReturnSequences { get; }
 
     /// <summary>1, or 2 when <see cref="Bidirectional"/>: the output has Directions·H features per step.</summary>
     public int Directions => Bidirectional ? 2 : 1;
@@ -173,11 +181,13 @@ public abstract class RecurrentLayer : Module
         }
 
         // The top layer's h_t stacked straight into the caller's layout, so the output is contiguous.
-        var output = Tensor.Stack(outputs, dim: BatchFirst && !unbatched ? 1 : 0); // (T, N, H) or (N, T, H)
+        var output = ReturnSequences
+            ? Tensor.Stack(outputs, dim: BatchFirst && !unbatched ? 1 : 0) // (T, N, D·H) or (N, T, D·H)
+            : Bidirectional ? Tensor.Cat([directionOutputs[0][steps - 1], directionOutputs[1][0]], dim: -1) : outputs[steps - 1]; // (N, D·H)
         var hStack = Tensor.Stack(hN, dim: 0); // (L·D, N, H)
         var cStack = c0s is null ? null : Tensor.Stack(cN.Select(s => s!).ToArray(), dim: 0); // (L·D, N, H)
         return unbatched
-            ? (output.Squeeze(1), hStack.Squeeze(1), cStack?.Squeeze(1))
+            ? (output.Squeeze(ReturnSequences ? 1 : 0), hStack.Squeeze(1), cStack?.Squeeze(1))
             : (output, hStack, cStack);
     }
 
@@ -215,5 +225,5 @@ public abstract class RecurrentLayer : Module
     /// <inheritdoc/>
     protected override string ExtraRepr =>
         $"{InputSize}→{HiddenSize}" + (NumLayers > 1 ? $", numLayers={NumLayers}" : "") + (BiasIh(0) is null ? ", bias: false" : "")
-        + (Bidirectional ? ", bidirectional" : "") + (BatchFirst ? ", batchFirst" : "") + (Dropout > 0 ? $", dropout={Dropout}" : "");
+        + (Bidirectional ? ", bidirectional" : "") + (ReturnSequences ? "" : ", last step only") + (BatchFirst ? ", batchFirst" : "") + (Dropout > 0 ? $", dropout={Dropout}" : "");
 }
