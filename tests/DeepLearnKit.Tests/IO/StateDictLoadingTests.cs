@@ -25,6 +25,20 @@ public sealed class StateDictLoadingTests
         TensorAssert.Close(reference["output"].Shape, reference["output"].ToArray(), logits, Atol, Rtol);
     }
 
+    [Fact]
+    public void PyTorchs_LSTM_language_model_loads_into_CharLanguageModel_and_gives_PyTorchs_logits_and_states()
+    {
+        var model = new CharLanguageModel(vocabSize: 11, embedDim: 8, hiddenSize: 12, numLayers: 2, kind: RecurrentKind.LSTM);
+        model.LoadStateDict(PyTorchReference.StateDict("lstm_lm"), strict: true);
+        model.Eval();
+        var reference = PyTorchReference.Outputs("lstm_lm");
+        using var _ = Tensor.NoGrad();
+        var (logits, (hN, cN)) = model.Forward(reference["input"], null);
+        TensorAssert.Close(reference["output"].Shape, reference["output"].ToArray(), logits, Atol, Rtol);
+        TensorAssert.Close(reference["h_n"].Shape, reference["h_n"].ToArray(), hN, Atol, Rtol);
+        TensorAssert.Close(reference["c_n"].Shape, reference["c_n"].ToArray(), cN!, Atol, Rtol);
+    }
+
     [Theory]
     [InlineData("rnn")]
     [InlineData("lstm")]
