@@ -26,6 +26,61 @@ public sealed class StateDictLoadingTests
     }
 
     [Fact]
+    public void PyTorchs_LSTM_language_model_loads_into_CharLanguageModel_and_gives_PyTorchs_logits_and_states()
+    {
+        var model = new CharLanguageModel(vocabSize: 11, embedDim: 8, hiddenSize: 12, numLayers: 2, kind: RecurrentKind.LSTM);
+        model.LoadStateDict(PyTorchReference.StateDict("lstm_lm"), strict: true);
+        model.Eval();
+        var reference = PyTorchReference.Outputs("lstm_lm");
+        using var _ = Tensor.NoGrad();
+        var (logits, (hN, cN)) = model.Forward(reference["input"], null);
+        TensorAssert.Close(reference["output"].Shape, reference["output"].ToArray(), logits, Atol, Rtol);
+        TensorAssert.Close(reference["h_n"].Shape, reference["h_n"].ToArray(), hN, Atol, Rtol);
+        TensorAssert.Close(reference["c_n"].Shape, reference["c_n"].ToArray(), cN!, Atol, Rtol);
+    }
+
+    [Theory]
+    [InlineData("rnn")]
+    [InlineData("lstm")]
+    [InlineData("gru")]
+    public void PyTorchs_bidirectional_two_layer_recurrent_layers_load_and_give_PyTorchs_outputs_and_states(string kind)
+    {
+        RecurrentLayer layer = kind switch
+        {
+            "rnn" => new RNN(5, 4, numLayers: 2, batchFirst: true, bidirectional: true),
+            "lstm" => new LSTM(5, 4, numLayers: 2, batchFirst: true, bidirectional: true),
+            _ => new GRU(5, 4, numLayers: 2, batchFirst: true, bidirectional: true),
+        };
+        layer.LoadStateDict(PyTorchReference.StateDict($"bidirectional_{kind}"), strict: true);
+        layer.Eval();
+        var reference = PyTorchReference.Outputs($"bidirectional_{kind}");
+        using var _ = Tensor.NoGrad();
+        var x = reference["input"];
+        foreach (var (prefix, h0) in new[] { ("", (Tensor?)reference["h0"]), ("zero_", null) })
+        {
+            Tensor output, hN;
+            Tensor? cN = null;
+            switch (layer)
+            {
+                case LSTM lstm:
+                    (output, (hN, cN)) = lstm.Forward(x, h0 is null ? null : (h0, reference["c0"]));
+                    break;
+                case RNN rnn:
+                    (output, hN) = rnn.Forward(x, h0);
+                    break;
+                default:
+                    (output, hN) = ((GRU)layer).Forward(x, h0);
+                    break;
+            }
+            Assert.Equal([3, 6, 8], output.Shape);
+            TensorAssert.Close(reference[prefix + "output"].Shape, reference[prefix + "output"].ToArray(), output, Atol, Rtol);
+            TensorAssert.Close(reference[prefix + "h_n"].Shape, reference[prefix + "h_n"].ToArray(), hN, Atol, Rtol);
+            if (cN is not null)
+                TensorAssert.Close(reference[prefix + "c_n"].Shape, reference[prefix + "c_n"].ToArray(), cN, Atol, Rtol);
+        }
+    }
+
+    [Fact]
     public void Batch_norm_running_statistics_and_the_int64_counter_load_too()
     {
         var model = new Sequential(new Conv2d(2, 4, 3), new BatchNorm2d(4), new ReLU());

@@ -382,6 +382,67 @@ public class RecurrentTests
     }
 
     [Fact]
+    public void Bidirectional_GRU_gradients_match_finite_differences_for_input_state_and_reverse_weights()
+    {
+        const int steps = 3, n = 2, ins = 3, hid = 2;
+        var gru = new GRU(ins, hid, numLayers: 2, batchFirst: true, bidirectional: true);
+        Fill(gru, 81);
+        var x = Random(1, n, steps, ins);
+        Passes(GradCheck.Check(xs =>
+        {
+            var (y, h) = gru.Forward(xs[0], xs[1]);
+            return Tensor.Cat([y.Flatten(), h.Flatten()]);
+        }, [x, Random(3, 4, n, hid)]));
+        WeightGradCheck(gru, gru.WeightHh(0, reverse: true), () => gru.Forward(x, null).Output);
+        WeightGradCheck(gru, gru.WeightIh(1, reverse: true), () => gru.Forward(x, null).HN);
+    }
+
+    [Fact]
+    public void Bidirectional_LSTM_gradients_match_finite_differences_for_the_reverse_hidden_weights()
+    {
+        const int steps = 3, n = 2, ins = 3, hid = 2;
+        var lstm = new LSTM(ins, hid, numLayers: 2, batchFirst: true, bidirectional: true);
+        Fill(lstm, 82);
+        var x = Random(1, n, steps, ins);
+        Passes(GradCheck.Check(xs =>
+        {
+            var (y, (h, c)) = lstm.Forward(xs[0], (xs[1], xs[2]));
+            return Tensor.Cat([y.Flatten(), h.Flatten(), c.Flatten()]);
+        }, [x, Random(3, 4, n, hid), Random(2, 4, n, hid)]));
+        WeightGradCheck(lstm, lstm.WeightHh(0, reverse: true), () => lstm.Forward(x, null).Output);
+        WeightGradCheck(lstm, lstm.WeightHh(1, reverse: true), () => lstm.Forward(x, (Random(4, 4, n, hid), Random(5, 4, n, hid))).State.H);
+        WeightGradCheck(lstm, lstm.BiasHh(1, reverse: true)!, () => lstm.Forward(x, null).State.C);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void ReturnSequences_false_gives_the_forward_last_step_and_the_backward_first_step(bool bidirectional, bool batchFirst)
+    {
+        const int steps = 4, n = 2, ins = 3, hid = 2;
+        var full = new LSTM(ins, hid, numLayers: 2, batchFirst: batchFirst, bidirectional: bidirectional);
+        var last = new LSTM(ins, hid, numLayers: 2, batchFirst: batchFirst, bidirectional: bidirectional, returnSequences: false);
+        Fill(full, 83);
+        last.LoadStateDict(full.StateDict());
+        var x = batchFirst ? Random(1, n, steps, ins) : Random(1, steps, n, ins);
+        var all = full.Call(x).ToArray(); // (T, N, D·H) or (N, T, D·H)
+        var y = last.Call(x);
+        int features = hid * (bidirectional ? 2 : 1);
+        Assert.Equal([n, features], y.Shape);
+        var expected = new float[n * features];
+        for (int b = 0; b < n; b++)
+            for (int f = 0; f < features; f++)
+            {
+                int t = f < hid ? steps - 1 : 0; // the backward half's final state is its output at t = 0
+                int row = batchFirst ? b * steps + t : t * n + b;
+                expected[b * features + f] = all[row * features + f];
+            }
+        Close(expected, y.ToArray(), 1e-6, 1e-6);
+    }
+
+    [Fact]
     public void A_frozen_hidden_weight_gets_no_gradient_and_the_others_still_do()
     {
         var lstm = new LSTM(3, 2, batchFirst: true);

@@ -16,8 +16,8 @@ namespace DeepLearnKit.NN;
 public sealed class GRU : RecurrentLayer
 {
     /// <summary>A GRU from <paramref name="inputSize"/> to <paramref name="hiddenSize"/> features per step, with <paramref name="numLayers"/> layers.</summary>
-    public GRU(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false, float dropout = 0)
-        : base("GRU", 3, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout)
+    public GRU(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false, float dropout = 0, bool bidirectional = false, bool returnSequences = true)
+        : base("GRU", 3, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences)
     {
     }
 

@@ -19,8 +19,8 @@ namespace DeepLearnKit.NN;
 public sealed class LSTM : RecurrentLayer
 {
     /// <summary>An LSTM from <paramref name="inputSize"/> to <paramref name="hiddenSize"/> features per step, with <paramref name="numLayers"/> layers.</summary>
-    public LSTM(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false, float dropout = 0)
-        : base("LSTM", 4, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout)
+    public LSTM(int inputSize, int hiddenSize, int numLayers = 1, bool bias = true, bool batchFirst = false, float dropout = 0, bool bidirectional = false, bool returnSequences = true)
+        : base("LSTM", 4, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences)
     {
     }
 

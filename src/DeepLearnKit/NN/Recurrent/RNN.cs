@@ -17,8 +17,8 @@ public sealed class RNN : RecurrentLayer
     /// <paramref name="numLayers"/> layers; <paramref name="nonlinearity"/> is Tanh or ReLU.
     /// </summary>
     public RNN(int inputSize, int hiddenSize, int numLayers = 1, Nonlinearity nonlinearity = Nonlinearity.Tanh,
-        bool bias = true, bool batchFirst = false, float dropout = 0)
-        : base("RNN", 1, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout)
+        bool bias = true, bool batchFirst = false, float dropout = 0, bool bidirectional = false, bool returnSequences = true)
+        : base("RNN", 1, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, returnSequences)
     {
         RNNCell.CheckNonlinearity("RNN", nonlinearity);
         Nonlinearity = nonlinearity;

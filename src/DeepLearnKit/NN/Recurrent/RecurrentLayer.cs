@@ -11,13 +11,17 @@ namespace DeepLearnKit.NN;
 /// <see cref="BatchFirst"/> says, as in PyTorch.
 /// Parameters are named <c>weight_ih_l{k}</c> [G·H, in], <c>weight_hh_l{k}</c> [G·H, H], <c>bias_ih_l{k}</c>,
 /// <c>bias_hh_l{k}</c> [G·H] for G gates (1, 4, 3), drawn from U(−1/√H, 1/√H), so state dicts carry over.
+/// With <see cref="Bidirectional"/>, as PyTorch's <c>bidirectional=True</c>, each layer also runs a second set
+/// (<c>weight_ih_l{k}_reverse</c>, …) from t = T − 1 down to 0; the layer's output at t is [forward h_t ; backward h_t]
+/// (2H features), which layer k + 1 reads (W_ih [G·H, 2H]); h_n is [L·2, N, H] in PyTorch's order
+/// (l0 forward, l0 reverse, l1 forward, …), the backward state being its h at t = 0.
 /// </summary>
 public abstract class RecurrentLayer : Module
 {
     private readonly Tensor[] weightsIh, weightsHh;
     private readonly Tensor?[] biasesIh, biasesHh;
 
-    private protected RecurrentLayer(string name, int gates, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst, float dropout)
+    private protected RecurrentLayer(string name, int gates, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst, float dropout, bool bidirectional, bool returnSequences)
     {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
             throw new ArgumentException($"{name}: inputSize, hiddenSize and numLayers must be positive, got {inputSize}, {hiddenSize}, {numLayers}.");
@@ -28,21 +32,39 @@ public abstract class RecurrentLayer : Module
         NumLayers = numLayers;
         BatchFirst = batchFirst;
         Dropout = dropout;
-        weightsIh = new Tensor[numLayers];
-        weightsHh = new Tensor[numLayers];
-        biasesIh = new Tensor?[numLayers];
-        biasesHh = new Tensor?[numLayers];
+        Bidirectional = bidirectional;
+        ReturnSequences = returnSequences;
+        int runs = numLayers * Directions; // one parameter set per layer and direction, in PyTorch's order
+        weightsIh = new Tensor[runs];
+        weightsHh = new Tensor[runs];
+        biasesIh = new Tensor?[runs];
+        biasesHh = new Tensor?[runs];
         double k = 1 / Math.Sqrt(hiddenSize);
-        for (int l = 0; l < numLayers; l++)
+        for (int r = 0; r < runs; r++)
         {
-            int layerInput = l == 0 ? inputSize : hiddenSize;
-            weightsIh[l] = RegisterParameter($"weight_ih_l{l}", Init.Uniform([gates * hiddenSize, layerInput], -k, k));
-            weightsHh[l] = RegisterParameter($"weight_hh_l{l}", Init.Uniform([gates * hiddenSize, hiddenSize], -k, k));
+            int l = r / Directions;
+            string suffix = $"l{l}" + (r % Directions == 1 ? "_reverse" : "");
+            int layerInput = l == 0 ? inputSize : Directions * hiddenSize;
+            weightsIh[r] = RegisterParameter($"weight_ih_{suffix}", Init.Uniform([gates * hiddenSize, layerInput], -k, k));
+            weightsHh[r] = RegisterParameter($"weight_hh_{suffix}", Init.Uniform([gates * hiddenSize, hiddenSize], -k, k));
             if (!bias) continue;
-            biasesIh[l] = RegisterParameter($"bias_ih_l{l}", Init.Uniform([gates * hiddenSize], -k, k));
-            biasesHh[l] = RegisterParameter($"bias_hh_l{l}", Init.Uniform([gates * hiddenSize], -k, k));
+            biasesIh[r] = RegisterParameter($"bias_ih_{suffix}", Init.Uniform([gates * hiddenSize], -k, k));
+            biasesHh[r] = RegisterParameter($"bias_hh_{suffix}", Init.Uniform([gates * hiddenSize], -k, k));
         }
     }
+
+    /// <summary>True when each layer also runs backward in time (PyTorch's <c>bidirectional=True</c>).</summary>
+    public bool Bidirectional { get; }
+
+    /// <summary>
+    /// True (the default, PyTorch's behaviour): the output is every step's, [T, N, D·H]. False (Keras'
+    /// <c>return_sequences=False</c>): only the last step's, [N, D·H] — the top layer's forward h at t = T − 1 and,
+    /// when bidirectional, its backward h at t = 0 (the backward direction's final state), as Keras' Bidirectional.
+    /// </summary>
+    public bool ReturnSequences { get; }
+
+    /// <summary>1, or 2 when <see cref="Bidirectional"/>: the output has Directions·H features per step.</summary>
+    public int Directions => Bidirectional ? 2 : 1;
 
     /// <summary>Features per time step of the input.</summary>
     public int InputSize { get; }
@@ -59,17 +81,24 @@ public abstract class RecurrentLayer : Module
     /// <summary>Dropout probability on each layer's output except the last, in training mode.</summary>
     public float Dropout { get; }
 
-    /// <summary>Layer <paramref name="layer"/>'s W_ih (<c>weight_ih_l{layer}</c>).</summary>
-    public Tensor WeightIh(int layer) => weightsIh[layer];
+    /// <summary>Layer <paramref name="layer"/>'s W_ih (<c>weight_ih_l{layer}</c>, or <c>…_reverse</c> when <paramref name="reverse"/>).</summary>
+    public Tensor WeightIh(int layer, bool reverse = false) => weightsIh[RunIndex(layer, reverse)];
 
-    /// <summary>Layer <paramref name="layer"/>'s W_hh (<c>weight_hh_l{layer}</c>).</summary>
-    public Tensor WeightHh(int layer) => weightsHh[layer];
+    /// <summary>Layer <paramref name="layer"/>'s W_hh (<c>weight_hh_l{layer}</c>, or <c>…_reverse</c> when <paramref name="reverse"/>).</summary>
+    public Tensor WeightHh(int layer, bool reverse = false) => weightsHh[RunIndex(layer, reverse)];
 
-    /// <summary>Layer <paramref name="layer"/>'s b_ih (<c>bias_ih_l{layer}</c>), or null without biases.</summary>
-    public Tensor? BiasIh(int layer) => biasesIh[layer];
+    /// <summary>Layer <paramref name="layer"/>'s b_ih (<c>bias_ih_l{layer}</c>, or <c>…_reverse</c>), or null without biases.</summary>
+    public Tensor? BiasIh(int layer, bool reverse = false) => biasesIh[RunIndex(layer, reverse)];
 
-    /// <summary>Layer <paramref name="layer"/>'s b_hh (<c>bias_hh_l{layer}</c>), or null without biases.</summary>
-    public Tensor? BiasHh(int layer) => biasesHh[layer];
+    /// <summary>Layer <paramref name="layer"/>'s b_hh (<c>bias_hh_l{layer}</c>, or <c>…_reverse</c>), or null without biases.</summary>
+    public Tensor? BiasHh(int layer, bool reverse = false) => biasesHh[RunIndex(layer, reverse)];
+
+    private int RunIndex(int layer, bool reverse)
+    {
+        if (reverse && !Bidirectional)
+            throw new ArgumentException($"{GetType().Name}: the layer is not bidirectional, so it has no reverse parameters.", nameof(reverse));
+        return layer * Directions + (reverse ? 1 : 0);
+    }
 
     /// <summary>The output sequence only (zero initial state), so the layer fits in a <see cref="Sequential"/>.</summary>
     public override Tensor Forward(Tensor input) => Run(input, null, null).Output;
@@ -92,7 +121,7 @@ public abstract class RecurrentLayer : Module
 
     /// <summary>
     /// Runs every layer over every time step. <paramref name="h0"/> and <paramref name="c0"/> are [L, N, H]
-    /// ([L, H] for an unbatched input); null means zeros. Returns the output and h_n, c_n [L, N, H].
+    /// ([L, H] for an unbatched input), [L·2, N, H] when bidirectional; null means zeros. Returns the output and h_n, c_n.
     /// </summary>
     private protected (Tensor Output, Tensor HN, Tensor? CN) Run(Tensor input, Tensor? h0, Tensor? c0)
     {
@@ -107,47 +136,58 @@ public abstract class RecurrentLayer : Module
         var h0s = InitialState(name, "h0", h0, batch, unbatched, x.Device);
         var c0s = HasCellState ? InitialState(name, "c0", c0, batch, unbatched, x.Device) : null;
 
-        var hN = new Tensor[NumLayers];
-        var cN = new Tensor?[NumLayers];
-        var outputs = new Tensor[steps];
-        Tensor[]? below = null; // layer l − 1's h_t (after dropout), each (N, H)
-        for (int l = 0; l < NumLayers; l++)
+        int runs = NumLayers * Directions;
+        var hN = new Tensor[runs];
+        var cN = new Tensor?[runs];
+        var outputs = new Tensor[steps]; // the layer's output at each t, (N, D·H)
+        var directionOutputs = new Tensor[Directions][];
+        Tensor[]? below = null; // layer l − 1's outputs (after dropout), each (N, D·H)
+        for (int r = 0; r < runs; r++)
         {
-            var h = h0s.Select(0, l); // (N, H)
-            var c = c0s?.Select(0, l);
+            int l = r / Directions;
+            bool reverse = r % Directions == 1;
+            var h = h0s.Select(0, r); // (N, H)
+            var c = c0s?.Select(0, r);
+            var runOutputs = directionOutputs[r % Directions] = new Tensor[steps];
             // The speed trick: the input's share of every gate for all T steps in one GEMM. Layer 0 reads the input
             // in the caller's layout (no transposed copy); the layers above read the stacked h_t of the one below.
             var (layerInput, stepDim) = below is null ? (x, timeDim) : (Tensor.Stack(below, dim: 0), 0); // (T, N, in) or (N, T, in)
-            var (weightHh, biasHh) = (weightsHh[l], biasesHh[l]);
+            var (weightHh, biasHh) = (weightsHh[r], biasesHh[r]);
             var hPrev = AddsHiddenProjection ? new Tensor[steps] : null; // h_(t−1) of each step, for W_hh's gradient
             Tensor gi; // (T, N, G·H) or (N, T, G·H)
             if (AddsHiddenProjection)
             {
-                var bias = biasesIh[l] is { } bIh && biasHh is not null ? bIh + biasHh : null; // b_ih + b_hh, added once
-                gi = WithHiddenWeight(CellInput.Project(layerInput, weightsIh[l], bias), weightHh, hPrev!, stepDim);
+                var bias = biasesIh[r] is { } bIh && biasHh is not null ? bIh + biasHh : null; // b_ih + b_hh, added once
+                gi = WithHiddenWeight(CellInput.Project(layerInput, weightsIh[r], bias), weightHh, hPrev!, stepDim);
                 (weightHh, biasHh) = (weightHh.Detach(), null); // the steps differentiate h·W_hhᵀ with respect to h only
             }
             else
             {
-                gi = CellInput.Project(layerInput, weightsIh[l], biasesIh[l]);
+                gi = CellInput.Project(layerInput, weightsIh[r], biasesIh[r]);
             }
-            for (int t = 0; t < steps; t++)
+            for (int i = 0; i < steps; i++)
             {
+                int t = reverse ? steps - 1 - i : i; // the backward direction reads t = T − 1 first
                 if (hPrev is not null) hPrev[t] = h;
                 (h, c) = Step(gi.Select(stepDim, t), h, c, weightHh, biasHh); // gi's step t: (N, G·H), a view
-                outputs[t] = h;
+                runOutputs[t] = h;
             }
-            hN[l] = h;
-            cN[l] = c;
+            hN[r] = h;
+            cN[r] = c;
+            if (r % Directions != Directions - 1) continue; // the layer's other direction is still to run
+            for (int t = 0; t < steps; t++)
+                outputs[t] = Bidirectional ? Tensor.Cat([directionOutputs[0][t], directionOutputs[1][t]], dim: -1) : runOutputs[t];
             if (l < NumLayers - 1) below = outputs.Select(o => o.Dropout(Dropout, IsTraining)).ToArray();
         }
 
         // The top layer's h_t stacked straight into the caller's layout, so the output is contiguous.
-        var output = Tensor.Stack(outputs, dim: BatchFirst && !unbatched ? 1 : 0); // (T, N, H) or (N, T, H)
-        var hStack = Tensor.Stack(hN, dim: 0); // (L, N, H)
-        var cStack = c0s is null ? null : Tensor.Stack(cN.Select(s => s!).ToArray(), dim: 0); // (L, N, H)
+        var output = ReturnSequences
+            ? Tensor.Stack(outputs, dim: BatchFirst && !unbatched ? 1 : 0) // (T, N, D·H) or (N, T, D·H)
+            : Bidirectional ? Tensor.Cat([directionOutputs[0][steps - 1], directionOutputs[1][0]], dim: -1) : outputs[steps - 1]; // (N, D·H)
+        var hStack = Tensor.Stack(hN, dim: 0); // (L·D, N, H)
+        var cStack = c0s is null ? null : Tensor.Stack(cN.Select(s => s!).ToArray(), dim: 0); // (L·D, N, H)
         return unbatched
-            ? (output.Squeeze(1), hStack.Squeeze(1), cStack?.Squeeze(1))
+            ? (output.Squeeze(ReturnSequences ? 1 : 0), hStack.Squeeze(1), cStack?.Squeeze(1))
             : (output, hStack, cStack);
     }
 
@@ -174,15 +214,16 @@ public abstract class RecurrentLayer : Module
     /// <summary>The given state as [L, N, H] (checked), or zeros.</summary>
     private Tensor InitialState(string name, string what, Tensor? state, int batch, bool unbatched, Device device)
     {
-        if (state is null) return Tensor.Zeros(NumLayers, batch, HiddenSize).To(device);
-        int[] expected = unbatched ? [NumLayers, HiddenSize] : [NumLayers, batch, HiddenSize];
+        int runs = NumLayers * Directions;
+        if (state is null) return Tensor.Zeros(runs, batch, HiddenSize).To(device);
+        int[] expected = unbatched ? [runs, HiddenSize] : [runs, batch, HiddenSize];
         if (!Shapes.Equal(state.Shape, expected))
-            throw new ArgumentException($"{name}: expected {what} of shape {Shapes.Format(expected)} (layers, batch, hidden), got {Shapes.Format(state.Shape)}.");
+            throw new ArgumentException($"{name}: expected {what} of shape {Shapes.Format(expected)} (layers·directions, batch, hidden), got {Shapes.Format(state.Shape)}.");
         return unbatched ? state.Unsqueeze(1) : state;
     }
 
     /// <inheritdoc/>
     protected override string ExtraRepr =>
         $"{InputSize}→{HiddenSize}" + (NumLayers > 1 ? $", numLayers={NumLayers}" : "") + (BiasIh(0) is null ? ", bias: false" : "")
-        + (BatchFirst ? ", batchFirst" : "") + (Dropout > 0 ? $", dropout={Dropout}" : "");
+        + (Bidirectional ? ", bidirectional" : "") + (ReturnSequences ? "" : ", last step only") + (BatchFirst ? ", batchFirst" : "") + (Dropout > 0 ? $", dropout={Dropout}" : "");
 }
