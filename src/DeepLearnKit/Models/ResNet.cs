@@ -1,5 +1,6 @@
-// A small residual network for 28×28 or 32×32 images: the CIFAR-style ResNet of the paper's §4.2 (three stages of
-// basic blocks, widths 16-32-64, global average pooling, one linear layer).
+// Residual networks: a small one for 28×28 or 32×32 images, the CIFAR-style ResNet of the paper's §4.2 (three stages
+// of basic blocks, widths 16-32-64, global average pooling, one linear layer), and the ImageNet ResNet-18 of its
+// Table 1 with torchvision's parameter names, so that torchvision's weights exported to safetensors load by name.
 // Reference: He, Zhang, Ren & Sun 2016, "Deep Residual Learning for Image Recognition" (arXiv:1512.03385).
 using DeepLearnKit.NN;
 
@@ -9,7 +10,8 @@ namespace DeepLearnKit.Models;
 /// The basic residual block: <c>y = ReLU(BN(conv3×3(ReLU(BN(conv3×3(x))))) + shortcut(x))</c>. The shortcut is the
 /// identity when the shape is kept, else a 1×1 convolution with the block's stride followed by batch norm (the
 /// paper's projection shortcut, option B). Children: <c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c> and, when
-/// projecting, <c>shortcut</c>, named as torchvision's so state dicts carry over.
+/// projecting, <c>downsample</c> (<c>downsample.0</c> the 1×1 convolution, <c>downsample.1</c> its batch norm), named
+/// as torchvision's <c>BasicBlock</c> so state dicts carry over.
 /// </summary>
 public sealed class BasicBlock : Module
 {
@@ -23,7 +25,7 @@ public sealed class BasicBlock : Module
         Conv2 = RegisterModule("conv2", new Conv2d(outChannels, outChannels, 3, padding: 1, bias: false));
         Bn2 = RegisterModule("bn2", new BatchNorm2d(outChannels));
         if (stride != 1 || inChannels != outChannels)
-            Shortcut = RegisterModule("shortcut", new Sequential(
+            Shortcut = RegisterModule("downsample", new Sequential(
                 new Conv2d(inChannels, outChannels, 1, stride: stride, bias: false),
                 new BatchNorm2d(outChannels)));
     }
@@ -49,7 +51,7 @@ public sealed class BasicBlock : Module
     /// <summary>The batch norm after <see cref="Conv2"/>.</summary>
     public BatchNorm2d Bn2 { get; }
 
-    /// <summary>The 1×1 projection and its batch norm, or null for the identity shortcut.</summary>
+    /// <summary>The 1×1 projection and its batch norm (<c>downsample</c>), or null for the identity shortcut.</summary>
     public Sequential? Shortcut { get; }
 
     /// <summary>x [N, InChannels, H, W] → [N, OutChannels, H/stride, W/stride].</summary>
@@ -120,4 +122,61 @@ public sealed class ResNet : Module
 
     /// <summary>Images [N, C, H, W] → logits [N, NumClasses].</summary>
     public override Tensor Forward(Tensor input) => Head.Call(Features.Call(input));
+}
+
+/// <summary>
+/// ResNet-18 for ImageNet-sized images (the paper's Table 1), as torchvision's <c>resnet18</c>: <c>conv1</c> (7×7,
+/// stride 2, 64 channels, no bias) → <c>bn1</c> → ReLU → 3×3 max pool (stride 2) → <c>layer1</c> … <c>layer4</c>, two
+/// <see cref="BasicBlock"/>s each of widths 64, 128, 256, 512 (<c>layer2</c>–<c>layer4</c> halve H and W in their first
+/// block, which projects with <c>downsample</c>) → global average pool → flatten → <c>fc</c>. A 224×224 image goes
+/// 112 → 56 → 56 → 28 → 14 → 7 → 1. Every parameter and buffer has torchvision's name and shape
+/// (<c>layer2.0.downsample.0.weight</c> [128, 64, 1, 1], <c>fc.weight</c> [classes, 512], …), so a state dict saved from
+/// torchvision as safetensors loads with <see cref="Module.LoadStateDict(string, bool)"/> unchanged.
+/// </summary>
+public sealed class ResNet18 : Module
+{
+    private static readonly int[] Widths = [64, 128, 256, 512];
+    private readonly Module[] body;
+
+    /// <summary>A ResNet-18 for [N, <paramref name="inChannels"/>, H, W] images with <paramref name="numClasses"/> outputs (1000: ImageNet's).</summary>
+    public ResNet18(int numClasses = 1000, int inChannels = 3)
+    {
+        if (numClasses < 1 || inChannels < 1)
+            throw new ArgumentException($"ResNet18: numClasses and inChannels must be positive, got {numClasses} and {inChannels}.");
+        NumClasses = numClasses;
+        var stem = new Module[]
+        {
+            RegisterModule("conv1", new Conv2d(inChannels, 64, 7, stride: 2, padding: 3, bias: false)), // (N, C, H, W) -> (N, 64, H/2, W/2)
+            RegisterModule("bn1", new BatchNorm2d(64)),
+            RegisterModule("relu", new ReLU()),
+            RegisterModule("maxpool", new MaxPool2d(3, stride: 2, padding: 1)),                          // -> (N, 64, H/4, W/4)
+        };
+        int channels = 64;
+        var layers = new Module[Widths.Length];
+        for (int stage = 0; stage < Widths.Length; stage++)
+        {
+            int stride = stage == 0 ? 1 : 2;                                                              // halves H and W from layer2 on
+            layers[stage] = RegisterModule($"layer{stage + 1}", new Sequential(
+                new BasicBlock(channels, Widths[stage], stride), new BasicBlock(Widths[stage], Widths[stage])));
+            channels = Widths[stage];
+        }
+        var pool = new Module[] { RegisterModule("avgpool", new AdaptiveAvgPool2d(1)), new Flatten() };  // (N, 512, h, w) -> (N, 512)
+        Fc = RegisterModule("fc", new Linear(channels, numClasses));                                      // (N, 512) -> (N, classes)
+        body = [.. stem, .. layers, .. pool];
+    }
+
+    /// <summary>Outputs of <see cref="Fc"/>.</summary>
+    public int NumClasses { get; }
+
+    /// <summary>Features per image before <see cref="Fc"/> (512).</summary>
+    public int FeatureCount => Widths[^1];
+
+    /// <summary>The classifier <c>fc</c>: [N, 512] → logits [N, NumClasses]; replace it by a new head for transfer learning.</summary>
+    public Linear Fc { get; }
+
+    /// <summary>Images [N, C, H, W] → the pooled features [N, 512], everything but <see cref="Fc"/>.</summary>
+    public Tensor Features(Tensor input) => body.Aggregate(input, (x, layer) => layer.Call(x));
+
+    /// <summary>Images [N, C, H, W] → logits [N, NumClasses].</summary>
+    public override Tensor Forward(Tensor input) => Fc.Call(Features(input));
 }

@@ -28,7 +28,7 @@ public sealed class ResNetTests(ITestOutputHelper output)
         Assert.Null(blocks[0].Shortcut);                  // 16 → 16, stride 1: identity
         Assert.NotNull(blocks[1].Shortcut);               // 16 → 32, stride 2: 1×1 projection
         Assert.Equal([2, 32, size / 2, size / 2], blocks[1].Call(blocks[0].Call(Tensor.Randn(2, 16, size, size))).Shape);
-        Assert.Contains(model.NamedParameters(), p => p.Name == "features.4.shortcut.0.weight");
+        Assert.Contains(model.NamedParameters(), p => p.Name == "features.4.downsample.0.weight");
         Assert.Contains(model.NamedBuffers(), b => b.Name == "features.3.bn1.running_mean");
 
         Loss.CrossEntropy(logits, Tensor.FromArray([3f, 7f], 2)).Backward();
