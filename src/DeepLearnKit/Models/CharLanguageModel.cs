@@ -23,7 +23,7 @@ public enum RecurrentKind
 /// A char-level language model, batch first: ids [N, T] → <c>embed</c> [N, T, E] → <c>rnn</c> (RNN, LSTM or GRU)
 /// [N, T, H] → <c>head</c> (Linear) → logits [N, T, V], where logits[n, t] scores the character after position t.
 /// Train with <c>Loss.CrossEntropy(logits.Reshape(-1, V), targets.Reshape(-1))</c> on
-/// <see cref="CharCorpus.Sequences"/>; generate with <see cref="Sample(int[], int, float)"/>.
+/// <see cref="CharCorpus.Sequences"/>; generate with <see cref="Sample(int[], int, float, int?, int?)"/>.
 /// </summary>
 public sealed class CharLanguageModel : Module
 {
@@ -102,10 +102,13 @@ public sealed class CharLanguageModel : Module
 
     /// <summary>
     /// Continues <paramref name="start"/> (at least one id) by <paramref name="length"/> characters, each drawn from
-    /// softmax(logits / <paramref name="temperature"/>) with <see cref="Rng"/> (temperature 0: greedy). Runs in eval
-    /// mode without gradients, one step at a time carrying the recurrent state. Returns start followed by the new ids.
+    /// softmax(logits / <paramref name="temperature"/>), restricted to the <paramref name="topK"/> best when given
+    /// (temperature 0: greedy), as <see cref="Sampling.FromLogits"/> draws for the tiny GPT. The draws come from a
+    /// generator seeded with <paramref name="seed"/> when given (the same seed gives the same text every time, whatever
+    /// else used <see cref="Rng"/>), otherwise from <see cref="Rng"/>. Runs in eval mode without gradients, one step at a
+    /// time carrying the recurrent state. Returns start followed by the new ids.
     /// </summary>
-    public int[] Sample(int[] start, int length, float temperature = 1)
+    public int[] Sample(int[] start, int length, float temperature = 1, int? topK = null, int? seed = null)
     {
         if (start.Length == 0) throw new ArgumentException("CharLanguageModel.Sample: needs at least one start id.", nameof(start));
         if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), $"CharLanguageModel.Sample: length must be non-negative, got {length}.");
@@ -118,11 +121,12 @@ public sealed class CharLanguageModel : Module
             var device = Head.Weight.Device;
             var input = Tensor.FromArray(start.Select(i => (float)i).ToArray(), 1, start.Length).To(device); // (1, T0)
             (Tensor H, Tensor? C)? state = null;
+            var random = Sampling.Generator(seed);
             for (int step = 0; step < length; step++)
             {
                 var (logits, next) = Forward(input, state);                    // (1, T, V)
                 var last = logits.Select(1, logits.Size(1) - 1).Reshape(VocabSize); // (V)
-                int id = Sampling.FromLogits(last.ToArray(), temperature);
+                int id = Sampling.FromLogits(last.ToArray(), temperature, topK, random);
                 ids.Add(id);
                 state = next;
                 input = Tensor.FromArray([(float)id], 1, 1).To(device);                 // (1, 1)
@@ -136,6 +140,6 @@ public sealed class CharLanguageModel : Module
     }
 
     /// <summary>Continues the text <paramref name="start"/> by <paramref name="length"/> tokens of <paramref name="tokenizer"/> (e.g. <see cref="CharCorpus.Vocabulary"/>).</summary>
-    public string Sample(ITokenizer tokenizer, string start, int length, float temperature = 1) =>
-        tokenizer.Decode(Sample(tokenizer.Encode(start), length, temperature));
+    public string Sample(ITokenizer tokenizer, string start, int length, float temperature = 1, int? topK = null, int? seed = null) =>
+        tokenizer.Decode(Sample(tokenizer.Encode(start), length, temperature, topK, seed));
 }

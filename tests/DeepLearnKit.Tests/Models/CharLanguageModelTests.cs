@@ -80,5 +80,12 @@ public sealed class CharLanguageModelTests(ITestOutputHelper output)
         Assert.Equal([1, 2], a[..2]);
         Assert.All(a, id => Assert.InRange(id, 0, 10));
         Assert.True(model.IsTraining); // Sample restores the mode
+
+        // A seed makes the text repeat whatever else used Rng; top-k 1 is the greedy text.
+        var seeded = model.Sample([1, 2], 40, temperature: 1.5f, seed: 7);
+        Rng.Seed(123);
+        Assert.Equal(seeded, model.Sample([1, 2], 40, temperature: 1.5f, seed: 7));
+        Assert.NotEqual(seeded, model.Sample([1, 2], 40, temperature: 1.5f, seed: 8));
+        Assert.Equal(model.Sample([1, 2], 12, temperature: 0), model.Sample([1, 2], 12, temperature: 1, topK: 1, seed: 3));
     }
 }
