@@ -38,6 +38,8 @@ WORKLOADS = [
     ("fma-peak", DLK_ONLY, True),
     *[(f"sgemm-{n}", BOTH, n <= 512) for n in (128, 256, 512, 1024, 2048)],
     *[(f"gemm-raw-{n}", DLK_ONLY, n <= 256) for n in (256, 1024, 2048)],
+    # chapter 13: a Linear(n, n) forward in float32 and int8 (post-training dynamic quantization), x [n, n]
+    *[(f"{kind}-{n}", BOTH, n <= 512) for n in (256, 512, 1024, 2048) for kind in ("linear", "int8-linear")],
     ("add-nograd", BOTH, True),
     ("add-autograd", BOTH, True),
     ("mlp-epoch", BOTH, True, TRAINING),    # MLP 784-256-128-10, 1 epoch Fashion-MNIST, batch 256, Adam

@@ -67,6 +67,29 @@ def sgemm(n):
     return Prepared(run, lambda: gemm_checksum(out["c"]), flops=2.0 * n ** 3)
 
 
+def linear_layer(n, quantized):
+    """y = x W^T for x [n, n] and a bias-free Linear(n, n) whose W is gemm_inputs' b, without gradients: in float32,
+    or through torch.ao.quantization.quantize_dynamic (qint8 weights, one scale per tensor, x quantized on each call),
+    as Workloads.cs's LinearLayer. The detail is the quantized output's largest error relative to max |y|."""
+    a, b = gemm_inputs(n)
+    linear = torch.nn.Linear(n, n, bias=False)
+    with torch.no_grad():
+        linear.weight.copy_(b)
+    layer = torch.ao.quantization.quantize_dynamic(torch.nn.Sequential(linear), {torch.nn.Linear}, dtype=torch.qint8) if quantized else linear
+    out = {}
+
+    def run():
+        with torch.no_grad():
+            out["y"] = layer(a)
+
+    def detail():
+        with torch.no_grad():
+            exact, got = linear(a), layer(a)
+        return f"max error / max |y| = {float((exact - got).abs().max() / exact.abs().max()):.3g}"
+
+    return Prepared(run, lambda: gemm_checksum(out["y"]), flops=2.0 * n ** 3, detail=detail)
+
+
 def tiny_adds(requires_grad):
     """10,000 additions of two 16-element tensors per call: the fixed cost of one op."""
     count = 10_000
@@ -338,6 +361,8 @@ def dcgan(n):
 # Workload families, as in Workloads.cs; a name "family-N" passes N (a size) to the function.
 FAMILIES = {
     "sgemm": sgemm,
+    "linear": lambda n: linear_layer(n, quantized=False),
+    "int8-linear": lambda n: linear_layer(n, quantized=True),
     "add-nograd": lambda _: tiny_adds(False),
     "add-autograd": lambda _: tiny_adds(True),
     "mlp-epoch": lambda _: classifier_epoch(mlp, 256),

@@ -3,6 +3,8 @@
 // function of the same name doing the same work. To add a workload: one function here, one in
 // torch_bench.py, one line in compare.py's WORKLOADS.
 using DeepLearnKit.Backends.Cpu;
+using DeepLearnKit.NN;
+using DeepLearnKit.Quantization;
 
 namespace DeepLearnKit.Benchmarks;
 
@@ -24,6 +26,8 @@ internal static class Workloads
         ["fma-peak"] = _ => FmaPeak.Prepare(CpuParallel.MaxThreads),
         ["sgemm"] = MatMul,
         ["gemm-raw"] = RawSgemm,
+        ["linear"] = n => LinearLayer(n, quantized: false),
+        ["int8-linear"] = n => LinearLayer(n, quantized: true),
         ["add-nograd"] = _ => TinyAdds(requiresGrad: false),
         ["add-autograd"] = _ => TinyAdds(requiresGrad: true),
         // Training (Training.cs): one call trains a fresh model; "lstm-N" / "dcgan-N" take N steps.
@@ -33,7 +37,7 @@ internal static class Workloads
         ["dcgan"] = TrainingWorkloads.DCGAN,
     };
 
-    public static IEnumerable<string> Names => Families.Keys.Select(k => k is "sgemm" or "gemm-raw" or "lstm" or "dcgan" ? k + "-N" : k);
+    public static IEnumerable<string> Names => Families.Keys.Select(k => k is "sgemm" or "gemm-raw" or "linear" or "int8-linear" or "lstm" or "dcgan" ? k + "-N" : k);
 
     public static Prepared Prepare(string name)
     {
@@ -111,5 +115,31 @@ internal static class Workloads
         {
             for (int i = 0; i < Count; i++) z = x + y;
         }, () => z!.GradFn is null == requiresGrad ? double.NegativeInfinity : Checksum(z.ToArray()), Ops: Count);
+    }
+
+    /// <summary>
+    /// y = x·Wᵀ for x [n, n] and a bias-free Linear(n, n) whose W is B of <see cref="GemmInputs"/>, without gradients:
+    /// in float32, or with <paramref name="quantized"/> as <see cref="QuantizedLinear"/> (W int8 with one scale for the
+    /// whole tensor, as PyTorch's quantize_dynamic defaults to; x quantized per row on every call, int32 sums). The
+    /// detail gives the quantized output's largest error relative to max |y| of the float layer.
+    /// </summary>
+    private static Prepared LinearLayer(int n, bool quantized)
+    {
+        var (a, b) = GemmInputs(n);
+        var x = Tensor.FromArray(a, n, n);
+        var linear = new Linear(n, n, bias: false);
+        using (Tensor.NoGrad()) linear.Weight.CopyFrom(Tensor.FromArray(b, n, n));
+        Module layer = quantized ? new QuantizedLinear(linear, QuantizationGranularity.PerTensor) : linear;
+        Tensor? y = null;
+        string Detail()
+        {
+            using var _ = Tensor.NoGrad();
+            var exact = linear.Call(x).ToArray();
+            var got = layer.Call(x).ToArray();
+            double largest = exact.Max(v => Math.Abs((double)v)), error = exact.Zip(got, (e, g) => Math.Abs((double)e - g)).Max();
+            return $"max error / max |y| = {error / largest:g3}";
+        }
+        return new(() => { using (Tensor.NoGrad()) y = layer.Call(x); }, () => GemmChecksum(y!.ToArray(), n),
+            Flops: 2.0 * n * n * n, Detail: Detail);
     }
 }
