@@ -18,6 +18,14 @@ internal static class PyTorchReference
     /// <summary>The input and PyTorch's outputs (eval mode) for reference model <paramref name="name"/>.</summary>
     public static IReadOnlyDictionary<string, Tensor> Outputs(string name) => SafeTensors.Load(PathOf($"{name}.outputs.safetensors")).Tensors;
 
+    /// <summary>
+    /// Asserts that <paramref name="actual"/> is PyTorch's tensor <paramref name="name"/> of <paramref name="reference"/>
+    /// within 1e-5 + 1e-4·|y|: float32 throughout, but the two libraries sum the products of a convolution or GEMM in
+    /// different orders; the outputs are O(0.1–1), so a few float32 ulps of each of a few hundred products stays well inside.
+    /// </summary>
+    public static void AssertMatches(IReadOnlyDictionary<string, Tensor> reference, string name, Tensor actual) =>
+        TensorAssert.Close(reference[name].Shape, reference[name].ToArray(), actual, atol: 1e-5, rtol: 1e-4);
+
     private static string FindFolder()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
