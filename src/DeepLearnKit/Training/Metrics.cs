@@ -21,8 +21,12 @@ public sealed record RocCurve(IReadOnlyList<double> FalsePositiveRate, IReadOnly
 /// <c>roc_auc_score(multi_class="ovr", average="macro")</c>).
 /// </summary>
 /// <param name="Curves">The curve of each class, in class order.</param>
-public sealed record MulticlassRoc(IReadOnlyList<RocCurve> Curves)
+/// <param name="ClassNames">The classes' names, in class order, or null (then the pictures number them).</param>
+public sealed record MulticlassRoc(IReadOnlyList<RocCurve> Curves, IReadOnlyList<string>? ClassNames = null)
 {
+    /// <summary>Class <paramref name="c"/>'s name, or its number when the classes have no names.</summary>
+    public string ClassName(int c) => ClassNames is { } names && c < names.Count ? names[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Each class's area under its one-vs-rest curve.</summary>
     public IReadOnlyList<double> Auc => Curves.Select(c => c.Auc).ToArray();
 
@@ -156,11 +160,14 @@ public static class Metrics
     /// <summary>
     /// One-vs-rest ROC curves of <paramref name="scores"/> [N, C] (probabilities or logits; higher means more likely)
     /// against class ids <paramref name="targets"/> [N]: curve c is <see cref="RocCurve(Tensor, Tensor)"/> of column c
-    /// against <c>targets == c</c>. Every class must occur, and not be the only one.
+    /// against <c>targets == c</c>. Every class must occur, and not be the only one. <paramref name="classNames"/>, when
+    /// given, names the C classes in the pictures.
     /// </summary>
-    public static MulticlassRoc RocCurves(Tensor scores, Tensor targets)
+    public static MulticlassRoc RocCurves(Tensor scores, Tensor targets, IReadOnlyList<string>? classNames = null)
     {
         var (n, classes, ids) = ClassScores("RocCurves", scores, targets);
+        if (classNames is not null && classNames.Count != classes)
+            throw new ArgumentException($"RocCurves: {classNames.Count} class names for {classes} classes.", nameof(classNames));
         var values = scores.ToArray();
         var curves = new RocCurve[classes];
         var column = new float[n];
@@ -175,7 +182,7 @@ public static class Metrics
             try { curves[c] = RocCurve(column, isClass); }
             catch (ArgumentException e) { throw new ArgumentException($"RocCurves: class {c}: {e.Message}", e); }
         }
-        return new MulticlassRoc(curves);
+        return new MulticlassRoc(curves, classNames);
     }
 
     /// <summary>
