@@ -64,7 +64,7 @@ public static class EvaluationCharts
                 },
                 new Bar
                 {
-                    Name = "predictions per bin", X = report.Bins.Select(b => (object)$"{b.Upper:0.0#}").ToArray(),
+                    Name = "predictions per bin", X = report.Bins.Select(b => (object)$"{b.Lower:0.0#}–{b.Upper:0.0#}").ToArray(),
                     Y = report.Bins.Select(b => (double)b.Count).ToArray(), Marker = new Marker(c[1]), XAxis = "x2", YAxis = "y2",
                 },
             ],
@@ -73,7 +73,7 @@ public static class EvaluationCharts
                 Title = new Title(title ?? $"Reliability diagram: {report.Count} predictions in {report.Bins.Count} bins, ECE = {report.ExpectedCalibrationError:0.0000}"),
                 XAxis = new Axis { Title = new Title("mean confidence in the bin (max softmax probability)"), Domain = [0, 0.55] },
                 YAxis = new Axis { Title = new Title("accuracy in the bin") },
-                XAxis2 = new Axis { Title = new Title("bin (upper edge of confidence)"), Domain = [0.65, 1], Anchor = "y2" },
+                XAxis2 = new Axis { Title = new Title("confidence bin"), Domain = [0.65, 1], Anchor = "y2", Type = "category" },
                 YAxis2 = new Axis { Title = new Title("predictions"), Anchor = "x2" },
                 Height = 420,
             },
