@@ -32,7 +32,7 @@ public static class DeepLearnKitFormatters
         (typeof(Tensor), (v, t) => TensorHtml.Render((Tensor)v, t), v => TensorHtml.RenderText((Tensor)v)),
         (typeof(ModelSummary), (v, t) => ModuleHtml.Render((ModelSummary)v, t), v => v.ToString()!),
         (typeof(Module), (v, t) => ModuleHtml.Render((Module)v, t), v => v.ToString()!),
-        (typeof(ComputationGraph), (v, t) => ((ComputationGraph)v).ToHtml(t), v => v.ToString()!),
+        (typeof(ComputationGraph), (v, t) => GraphSvg.Render((ComputationGraph)v, t), v => v.ToString()!),
         (typeof(History), (v, t) => TrainingCharts.History((History)v, t).ToHtml(), v => v.ToString()!),
         (typeof(GradientFlowStep), (v, t) => TrainingCharts.GradientFlow((GradientFlowStep)v, t).ToHtml(), v => GradientText((GradientFlowStep)v)),
         (typeof(GradientFlowRecorder), (v, t) => TrainingCharts.GradientFlow((GradientFlowRecorder)v, t).ToHtml(), v => RecorderText((GradientFlowRecorder)v)),

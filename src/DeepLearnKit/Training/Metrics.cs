@@ -120,6 +120,23 @@ public static class Metrics
         return (double)correct / expected.Length;
     }
 
+    /// <summary>
+    /// The examples a classifier got wrong, in order: each n with predicted class ≠ <c>targets[n]</c>, where the prediction
+    /// is the argmax of <paramref name="outputs"/>[n] ([N, C] scores; the lowest id among ties) or <paramref name="outputs"/>[n]
+    /// itself ([N] predicted ids).
+    /// </summary>
+    public static IReadOnlyList<(int Index, int Actual, int Predicted)> Misclassified(Tensor outputs, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Rank != 1 || outputs.Rank is not (1 or 2) || outputs.Size(0) != targets.Size(0))
+            throw new ArgumentException($"Misclassified: needs outputs [N, C] or predicted ids [N] and class ids [N], got {Shapes.Format(outputs.Shape)} and {Shapes.Format(targets.Shape)}.");
+        float[] predicted;
+        using (Tensor.NoGrad()) predicted = outputs.Rank == 2 ? outputs.ArgMax(-1).ToArray() : outputs.ToArray();
+        var actual = targets.ToArray();
+        return Enumerable.Range(0, actual.Length).Where(n => predicted[n] != actual[n]).Select(n => (n, (int)actual[n], (int)predicted[n])).ToArray();
+    }
+
     /// <summary>The ROC curve of <paramref name="scores"/> (higher means more positive) against binary <paramref name="targets"/> (0 or 1).</summary>
     public static RocCurve RocCurve(Tensor scores, Tensor targets) => RocCurve(scores.ToArray(), targets.ToArray());
 
