@@ -1,17 +1,19 @@
 // exercise 12.1
 // Precision asks the column (what was predicted c), recall the row (what was c); an empty column gives P_c = 0.
-double MacroF1(long[,] counts)
+(double Precision, double Recall, double F1) Macro(long[,] counts)
 {
     int classes = counts.GetLength(0);
-    double sum = 0;
+    double precision = 0, recall = 0, f1 = 0;
     for (int c = 0; c < classes; c++)
     {
         long tp = counts[c, c], predictedC = 0, actualC = 0;
         for (int k = 0; k < classes; k++) { predictedC += counts[k, c]; actualC += counts[c, k]; }
         double p = predictedC == 0 ? 0 : (double)tp / predictedC, r = actualC == 0 ? 0 : (double)tp / actualC;
-        sum += p + r == 0 ? 0 : 2 * p * r / (p + r);
+        precision += p;
+        recall += r;
+        f1 += p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
-    return sum / classes;
+    return (precision / classes, recall / classes, f1 / classes);
 }
 // exercise 12.2
 // Each bin's gap between accuracy and mean confidence, weighted by the share of predictions in it.

@@ -108,7 +108,7 @@ public sealed class EvaluationChartsTests : IDisposable
         Assert.Equal(3, pngs.Count);                                  // the image, then one overlay per method
         Assert.Equal(overlay, DecodePng(pngs[1]).Pixels);
         Assert.Contains("<th>fine</th><th>coarse</th>", html);
-        Assert.Contains("red raises the class score, blue lowers it", html);
+        Assert.Contains("red: positive (for the class), blue: negative (against it)", html);
         Assert.Contains("must be [1, 4, 4]", Assert.Throws<ArgumentException>(() => new AttributionMaps(image, ["x"], [("odd", Tensor.Zeros(1, 3, 3))])).Message);
         Assert.Contains("1 captions for 2 images", Assert.Throws<ArgumentException>(() => new AttributionMaps(Tensor.Zeros(2, 4, 4), ["x"], [("m", Tensor.Zeros(2, 4, 4))])).Message);
     }

@@ -138,6 +138,14 @@ public sealed partial class StaticFormTests : IDisposable
         var title = SingleFigure(HtmlOf(history)).GetProperty("layout").GetProperty("title").GetProperty("text").GetString()!;
         Assert.Contains("Sequential(Linear(2→3), Sigmoid", title);
         Assert.Contains("with SGD", title);
+
+        // A named model is titled by its name and size: LeNet-5 has 6·25 + 6 + 16·6·25 + 16 + 400·120 + 120 + 120·84 + 84 + 84·10 + 10 parameters.
+        var lenet = new Models.LeNet5();
+        var images = Tensor.Randn(4, 1, 28, 28);
+        var lenetRun = lenet.Fit(new Data.DataLoader(new Data.TensorDataset(images, Tensor.FromArray([0f, 1f, 2f, 3f])), 4), Loss.CrossEntropy, new Adam(lenet.Parameters()), epochs: 1, live: false);
+        int parameters = 6 * 25 + 6 + 16 * 6 * 25 + 16 + 400 * 120 + 120 + 120 * 84 + 84 + 84 * 10 + 10;
+        Assert.StartsWith($"Training LeNet5 ({parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters) with Adam",
+            SingleFigure(HtmlOf(lenetRun)).GetProperty("layout").GetProperty("title").GetProperty("text").GetString()!);
     }
 
     [Fact]

@@ -40,6 +40,7 @@ internal static class HeadlessChromium
               graphs: document.querySelectorAll('.dlk-graph svg .dlk-op').length,
               formulas: document.querySelectorAll('.katex').length,
               diagrams: document.querySelectorAll('.mermaid svg').length,
+              widePre: Array.prototype.slice.call(document.querySelectorAll('pre')).filter(function (p) { return p.scrollWidth > p.clientWidth + 1; }).length,
               errors: window.__dlkErrors
             });
             document.body.appendChild(out);

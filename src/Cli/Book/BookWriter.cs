@@ -29,7 +29,7 @@ public sealed class BookWriter(string siteFolder, string headHtml = "")
     private const string Style = """
         body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 0 auto; padding: 1rem 2rem; line-height: 1.5; color: #1b1b1b; }
         nav { display: flex; gap: 1.5rem; border-bottom: 1px solid #ddd; padding-bottom: .5rem; margin-bottom: 1rem; }
-        pre { background: #f6f8fa; padding: .6rem .8rem; overflow-x: auto; border-radius: 4px; }
+        pre { background: #f6f8fa; padding: .6rem .8rem; overflow-x: auto; border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; }
         .cell-code pre { border-left: 3px solid #4a7bd0; }
         .output { margin: .3rem 0 1.2rem 0; overflow-x: auto; }
         .output pre.stream { background: #fff; border-left: 3px solid #bbb; }

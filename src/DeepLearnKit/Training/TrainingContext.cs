@@ -20,7 +20,9 @@ public sealed class TrainingContext
         Epochs = epochs;
         StepsPerEpoch = stepsPerEpoch;
         History = history ?? new History();
-        History.Description ??= $"{model} with {optimizer.GetType().Name}";
+        // A Sequential is its layers; a named model (LeNet5, TinyGPT) reads better by its name than by its full repr.
+        string what = model is NN.Sequential ? model.ToString() : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{model.GetType().Name} ({model.ParameterCount():N0} parameters)");
+        History.Description ??= $"{what} with {optimizer.GetType().Name}";
     }
 
     /// <summary>The model being trained.</summary>

@@ -88,7 +88,7 @@ public sealed class AttributionMaps
     {
         var (_, width, height, _) = Images[0];
         string header = $"{(title is null ? "Attribution maps" : title)}: {Images.Count} image{(Images.Count == 1 ? "" : "s")}, {width}×{height}, " +
-                        "red raises the class score, blue lowers it, opacity |value| / max |value| of each map";
+                        "red: positive (for the class), blue: negative (against it), opacity |value| / max |value| of each map";
         var html = new StringBuilder($"<div class=\"dlk\">{Html.Style}<div class=\"dlk-header\">{Html.Encode(header)}</div>");
         html.Append("<div style=\"overflow-x:auto;max-width:100%\"><table><tr><th></th><th>image</th>");
         foreach (var method in Methods) html.Append($"<th>{Html.Encode(method)}</th>");

@@ -147,12 +147,21 @@ public partial class ChapterBookTests(ChapterBookFixture book) : IClassFixture<C
         Assert.Equal(charts, results.GetProperty("drawn").GetInt32());
         Assert.True(results.GetProperty("graphs").GetInt32() >= 1, "the computation graph's SVG");
         Assert.True(results.GetProperty("formulas").GetInt32() >= 5, "KaTeX rendered the formulas");
+        Assert.Equal(0, results.GetProperty("widePre").GetInt32());   // long code and output lines wrap: no sideways scrolling
 
         var tensors = HeadlessChromium.Probe(Path.Combine(book.Site, "01-tensors.html"), "book-01-tensors.png");
         Assert.Equal("[]", tensors.GetProperty("errors").GetRawText());
         Assert.True(tensors.GetProperty("images").GetInt32() >= 1, "the Fashion-MNIST image grid");
         Assert.Equal(tensors.GetProperty("images").GetInt32(), tensors.GetProperty("decoded").GetInt32());
         Assert.Equal(tensors.GetProperty("charts").GetInt32(), tensors.GetProperty("drawn").GetInt32());
+        Assert.Equal(0, tensors.GetProperty("widePre").GetInt32());
+
+        var evaluation = HeadlessChromium.Probe(Path.Combine(book.Site, "12-evaluation.html"), "book-12-evaluation.png");
+        Assert.Equal("[]", evaluation.GetProperty("errors").GetRawText());
+        Assert.Equal(0, evaluation.GetProperty("widePre").GetInt32());
+        Assert.True(evaluation.GetProperty("images").GetInt32() >= 20, "the attribution maps and the FGSM grid");
+        Assert.Equal(evaluation.GetProperty("images").GetInt32(), evaluation.GetProperty("decoded").GetInt32());
+        Assert.Equal(evaluation.GetProperty("charts").GetInt32(), evaluation.GetProperty("drawn").GetInt32());
     }
 
     [Fact]
