@@ -372,19 +372,24 @@ def attention():
             layer.out_proj.bias.copy_(0.3 * torch.randn(embed))
         return layer
 
+    def attended(result):
+        """The output and the head-averaged weights, detached: DeepLearnKit keeps its weights for drawing, outside the graph."""
+        output, weights = result
+        return {"y": output, "weights": weights.detach()}
+
     layer = mha()
-    record(s, "self_attention", lambda x, layer=layer: dict(zip(("y", "weights"), layer(x, x, x))), {"x": randn(2, 4, embed)}, module=layer)
+    record(s, "self_attention", lambda x, layer=layer: attended(layer(x, x, x)), {"x": randn(2, 4, embed)}, module=layer)
     layer = mha()
-    record(s, "cross_attention", lambda query, key, value, layer=layer: dict(zip(("y", "weights"), layer(query, key, value))),
+    record(s, "cross_attention", lambda query, key, value, layer=layer: attended(layer(query, key, value)),
            {"query": randn(2, 3, embed), "key": randn(2, 5, embed), "value": randn(2, 5, embed)}, module=layer)
     layer = mha()
     causal = torch.triu(torch.full((4, 4), float("-inf")), diagonal=1)
-    record(s, "causal_self_attention", lambda x, layer=layer: dict(zip(("y", "weights"), layer(x, x, x, attn_mask=causal))),
+    record(s, "causal_self_attention", lambda x, layer=layer: attended(layer(x, x, x, attn_mask=causal)),
            {"x": randn(2, 4, embed)}, module=layer)
     layer = mha()
     padding = torch.tensor([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0]]).float()
     record(s, "key_padding_mask",
-           lambda query, key, key_padding_mask, layer=layer: dict(zip(("y", "weights"), layer(query, key, key, key_padding_mask=key_padding_mask > 0))),
+           lambda query, key, key_padding_mask, layer=layer: attended(layer(query, key, key, key_padding_mask=key_padding_mask > 0)),
            {"query": randn(2, 3, embed), "key": randn(2, 5, embed), "key_padding_mask": padding}, grads=["query", "key"], module=layer)
     write("attention", s)
 
@@ -464,7 +469,7 @@ def schedules(epochs=25):
         s[f"{name}/lr"] = torch.tensor(rates, dtype=torch.float32)
     optimizer = torch.optim.SGD([{"params": [torch.zeros(1)], "lr": 0.1}, {"params": [torch.zeros(1)], "lr": 0.02}])
     plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="min", factor=0.5, patience=2, threshold=1e-3,
-                                                         cooldown=1, min_lr=[0.01, 0.004])
+                                                         cooldown=1, min_lr=0.005)
     rates = []
     for metric in PLATEAU_METRICS:
         plateau.step(metric)

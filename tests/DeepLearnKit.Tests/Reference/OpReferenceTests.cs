@@ -1,0 +1,148 @@
+// Tensor ops against PyTorch 1.13 (tests/reference/ops, written by make_op_reference.py): for each case the forward
+// output and, for a fixed upstream gradient, the gradient of every input. The calls repeat the script's settings.
+namespace DeepLearnKit.Tests.Reference;
+
+public sealed class OpReferenceTests
+{
+    private static Dictionary<string, Tensor> Y(Tensor y) => new() { ["y"] = y };
+
+    private static Dictionary<string, Tensor> ValuesAndIndices((Tensor Values, Tensor Indices) result) =>
+        new() { ["y"] = result.Values, ["indices"] = result.Indices };
+
+    private static readonly Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> elementwise = new()
+    {
+        ["exp"] = c => Y(c["x"].Exp()),
+        ["log"] = c => Y(c["x"].Log()),
+        ["sqrt"] = c => Y(c["x"].Sqrt()),
+        ["tanh"] = c => Y(c["x"].Tanh()),
+        ["sigmoid"] = c => Y(c["x"].Sigmoid()),
+        ["relu"] = c => Y(c["x"].ReLU()),
+        ["leaky_relu"] = c => Y(c["x"].LeakyReLU(0.1f)),
+        ["gelu"] = c => Y(c["x"].GELU()),
+        ["abs"] = c => Y(c["x"].Abs()),
+        ["neg"] = c => Y(-c["x"]),
+        ["square"] = c => Y(c["x"].Square()),
+        ["pow_scalar"] = c => Y(c["x"].Pow(2.5f)),
+        ["clamp"] = c => Y(c["x"].Clamp(-0.5f, 0.7f)),
+        ["affine_scalar"] = c => Y(2.5f * c["x"] - 1.5f),
+        ["scalar_divide"] = c => Y(1.5f / c["x"]),
+        ["rsub_scalar"] = c => Y(3f - c["x"]),
+        ["add"] = c => Y(c["x"] + c["y"]),
+        ["sub"] = c => Y(c["x"] - c["y"]),
+        ["mul"] = c => Y(c["x"] * c["y"]),
+        ["div"] = c => Y(c["x"] / c["y"]),
+        ["pow"] = c => Y(c["x"].Pow(c["y"])),
+        ["maximum"] = c => Y(Tensor.Maximum(c["x"], c["y"])),
+        ["minimum"] = c => Y(Tensor.Minimum(c["x"], c["y"])),
+        ["add_same_shape"] = c => Y(c["x"] + c["y"]),
+        ["mul_scalar_tensor"] = c => Y(c["x"] * c["y"]),
+        ["where"] = c => Y(Tensor.Where(c["condition"], c["x"], c["y"])),
+    };
+
+    private static readonly Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> reductions = Reductions();
+
+    private static Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> Reductions()
+    {
+        var cases = new Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>>
+        {
+            ["sum_all"] = c => Y(c["x"].Sum()),
+            ["mean_all"] = c => Y(c["x"].Mean()),
+            ["max_all"] = c => Y(c["x"].Max()),
+            ["min_all"] = c => Y(c["x"].Min()),
+            ["argmax_flat"] = c => new() { ["indices"] = c["x"].ArgMax() },
+            ["sort_descending"] = c => ValuesAndIndices(c["x"].Sort(-1, descending: true)),
+            ["topk"] = c => ValuesAndIndices(c["x"].TopK(2, dim: 1)),
+        };
+        foreach (var (dims, keep) in new[] { (new[] { 1 }, false), ([0, 2], true), ([-1], true) })
+        {
+            string tag = string.Join("_", dims) + (keep ? "_keepdim" : "");
+            cases[$"sum_{tag}"] = c => Y(c["x"].Sum(dims, keep));
+            cases[$"mean_{tag}"] = c => Y(c["x"].Mean(dims, keep));
+            foreach (int correction in new[] { 0, 1 })
+            {
+                cases[$"var_{tag}_correction{correction}"] = c => Y(c["x"].Var(dims, correction, keep));
+                cases[$"std_{tag}_correction{correction}"] = c => Y(c["x"].Std(dims, correction, keep));
+            }
+        }
+        foreach (var (dim, keep) in new[] { (0, false), (1, true), (-1, false) })
+        {
+            string tag = $"{dim}{(keep ? "_keepdim" : "")}".Replace("-", "m");
+            cases[$"max_dim{tag}"] = c => new() { ["y"] = c["x"].Max(dim, keep), ["indices"] = c["x"].ArgMax(dim, keep) };
+            cases[$"min_dim{tag}"] = c => new() { ["y"] = c["x"].Min(dim, keep), ["indices"] = c["x"].ArgMin(dim, keep) };
+            cases[$"logsumexp_dim{tag}"] = c => Y(c["x"].LogSumExp(dim, keep));
+        }
+        foreach (int dim in new[] { 0, 1, -1 })
+        {
+            string tag = $"{dim}".Replace("-", "m");
+            cases[$"softmax_dim{tag}"] = c => Y(c["x"].Softmax(dim));
+            cases[$"log_softmax_dim{tag}"] = c => Y(c["x"].LogSoftmax(dim));
+            cases[$"cumsum_dim{tag}"] = c => Y(c["x"].Cumsum(dim));
+        }
+        return cases;
+    }
+
+    private static readonly Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> matmul =
+        new[] { "matrix_matrix", "vector_matrix", "matrix_vector", "vector_vector", "bmm", "batched_broadcast", "batched_matrix" }
+            .ToDictionary(name => name, name => (Func<ReferenceCase, Dictionary<string, Tensor>>)(c => Y(Tensor.MatMul(c["input"], c["other"]))));
+
+    private static readonly Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> convolution = new()
+    {
+        ["conv2d"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"])),
+        ["conv2d_stride2_padding1"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], stride: 2, padding: 1)),
+        ["conv2d_dilation2"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], padding: 2, dilation: 2)),
+        ["conv2d_groups2"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], padding: 1, groups: 2)),
+        ["conv2d_rectangular"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], stride: (2, 1), padding: (1, 0), dilation: (1, 2))),
+        ["conv2d_no_bias"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], padding: 1)),
+        ["conv_transpose2d"] = c => Y(Tensor.ConvTranspose2d(c["input"], c["weight"], c["bias"])),
+        ["conv_transpose2d_stride2_padding1_output_padding1"] = c =>
+            Y(Tensor.ConvTranspose2d(c["input"], c["weight"], c["bias"], stride: 2, padding: 1, outputPadding: 1)),
+        ["conv_transpose2d_groups2_dilation2"] = c => Y(Tensor.ConvTranspose2d(c["input"], c["weight"], c["bias"], dilation: 2, groups: 2)),
+        ["max_pool2d_k2"] = c => Y(c["x"].MaxPool2d(2)),
+        ["max_pool2d_k3_s2_p1"] = c => Y(c["x"].MaxPool2d(3, stride: 2, padding: 1)),
+        ["max_pool2d_k2_dilation2"] = c => Y(c["x"].MaxPool2d(2, stride: 1, dilation: 2)),
+        ["avg_pool2d_k2"] = c => Y(c["x"].AvgPool2d(2)),
+        ["avg_pool2d_k3_s2_p1"] = c => Y(c["x"].AvgPool2d(3, stride: 2, padding: 1)),
+        ["avg_pool2d_k3_s2_p1_exclude_pad"] = c => Y(c["x"].AvgPool2d(3, stride: 2, padding: 1, countIncludePad: false)),
+        ["adaptive_avg_pool2d_3x2"] = c => Y(c["x"].AdaptiveAvgPool2d((3, 2))),
+    };
+
+    private static readonly Dictionary<string, Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>>> families = new()
+    {
+        ["elementwise"] = elementwise,
+        ["reductions"] = reductions,
+        ["matmul"] = matmul,
+        ["convolution"] = convolution,
+    };
+
+    public static TheoryData<string> Cases(string family) => new(families[family].Keys);
+
+    [Theory]
+    [InlineData("elementwise")]
+    [InlineData("reductions")]
+    [InlineData("matmul")]
+    [InlineData("convolution")]
+    public void Every_PyTorch_case_of_the_family_has_its_DeepLearnKit_call(string family) =>
+        Assert.Equal(ReferenceCase.CaseNames(family), families[family].Keys.Order());
+
+    [Theory]
+    [MemberData(nameof(Cases), "elementwise")]
+    public void Elementwise_ops_with_broadcasting_and_their_gradients_match_PyTorch(string name) => Check("elementwise", name);
+
+    [Theory]
+    [MemberData(nameof(Cases), "reductions")]
+    public void Reductions_along_dims_softmax_sort_and_their_gradients_match_PyTorch(string name) => Check("reductions", name);
+
+    [Theory]
+    [MemberData(nameof(Cases), "matmul")]
+    public void MatMul_with_batch_broadcasting_and_its_gradients_match_PyTorch(string name) => Check("matmul", name);
+
+    [Theory]
+    [MemberData(nameof(Cases), "convolution")]
+    public void Convolution_transposed_convolution_pooling_and_their_gradients_match_PyTorch(string name) => Check("convolution", name);
+
+    private static void Check(string family, string name)
+    {
+        var c = new ReferenceCase(family, name);
+        c.Check(families[family][name](c));
+    }
+}
