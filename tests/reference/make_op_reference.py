@@ -30,7 +30,8 @@ What PyTorch has here and DeepLearnKit lacks (so no case is written for it):
     reductions    prod, median, mode, amax/amin over several dims at once with indices, norm, std_mean/var_mean
     max(dim)      torch.max(x, dim) returns (values, indices) and sends the whole gradient to the returned index;
                   DeepLearnKit's Max(dim) returns the values only (ArgMax(dim) the indices) and shares the gradient
-                  evenly among tied maxima, as torch.amax does: the cases below have no ties, where the two agree
+                  evenly among tied maxima, as torch.amax does (and x.max() over all elements): the *_ties cases
+                  compare its gradient with amax's and its ArgMax with torch.max(x, dim).indices (the first index)
     losses        cross_entropy's weight= and ignore_index=, nll_loss's weight= and ignore_index=, bce's weight= and
                   pos_weight=, poisson_nll, gaussian_nll, ctc, margin_ranking, cosine_embedding, triplet_margin
     layers        conv1d/conv3d, max_unpool, lp_pool, adaptive_max_pool2d, group_norm, instance_norm, embedding's
@@ -148,6 +149,9 @@ def elementwise():
     }
     for name, (fn, x, y) in binary.items():
         record(s, name, lambda x, y, fn=fn: fn(x, y), {"x": x, "y": y})
+    # Ties split the gradient in halves, in both libraries.
+    record(s, "maximum_ties", torch.maximum, {"input": torch.tensor([1., 2., 3., -1.]), "other": torch.tensor([1., 1., 3., 0.])})
+    record(s, "minimum_ties", torch.minimum, {"input": torch.tensor([1., 2., 3., -1.]), "other": torch.tensor([1., 1., 3., 0.])})
     record(s, "where", lambda condition, x, y: torch.where(condition > 0, x, y),
            {"condition": (torch.rand(3, 4) > 0.5).float(), "x": randn(3, 4), "y": randn(1, 4)}, grads=["x", "y"])
     write("elementwise", s)
@@ -187,6 +191,16 @@ def reductions():
            {"x": distinct(3, 5)})
     record(s, "topk", lambda x: dict(zip(("y", "indices"), (lambda r: (r.values, r.indices.float()))(x.topk(2, dim=1)))),
            {"x": distinct(3, 5)})
+    # Ties: the first index wins in argmax/argmin and torch.max/min(dim)'s indices (PyTorch 1.13, CPU), as in DeepLearnKit;
+    # DeepLearnKit's Max/Min(dim) share the gradient among tied elements as torch.amax/amin and the full x.max() do, so
+    # their gradients are compared with those (torch.max(x, dim) would send it all to the returned index).
+    ties = torch.tensor([[1., 3., 3., 2.], [5., 5., 5., 0.], [0., 1., 0., 1.]])
+    record(s, "amax_dim1_ties", lambda x: torch.amax(x, 1), {"x": ties})
+    record(s, "amin_dim0_ties_keepdim", lambda x: torch.amin(x, 0, keepdim=True), {"x": ties})
+    record(s, "max_all_ties", lambda x: x.max(), {"x": ties})
+    record(s, "max_dim1_ties_indices", lambda x: {"indices": torch.max(x, 1).indices.float()}, {"x": ties}, grads=[])
+    record(s, "min_dim0_ties_indices", lambda x: {"indices": torch.min(x, 0).indices.float()}, {"x": ties}, grads=[])
+    record(s, "argmax_flat_ties", lambda x: {"indices": x.argmax().float()}, {"x": ties}, grads=[])
     write("reductions", s)
 
 

@@ -36,6 +36,8 @@ public sealed class OpReferenceTests
         ["minimum"] = c => Y(Tensor.Minimum(c["x"], c["y"])),
         ["add_same_shape"] = c => Y(c["x"] + c["y"]),
         ["mul_scalar_tensor"] = c => Y(c["x"] * c["y"]),
+        ["maximum_ties"] = c => Y(Tensor.Maximum(c["input"], c["other"])),
+        ["minimum_ties"] = c => Y(Tensor.Minimum(c["input"], c["other"])),
         ["where"] = c => Y(Tensor.Where(c["condition"], c["x"], c["y"])),
     };
 
@@ -52,6 +54,14 @@ public sealed class OpReferenceTests
             ["argmax_flat"] = c => new() { ["indices"] = c["x"].ArgMax() },
             ["sort_descending"] = c => ValuesAndIndices(c["x"].Sort(-1, descending: true)),
             ["topk"] = c => ValuesAndIndices(c["x"].TopK(2, dim: 1)),
+            // With ties: Max/Min(dim) share the gradient as torch.amax/amin (the script's reference for them), unlike
+            // torch.max(x, dim), whose gradient all goes to its index; the indices are the first tied ones in both libraries.
+            ["amax_dim1_ties"] = c => Y(c["x"].Max(1)),
+            ["amin_dim0_ties_keepdim"] = c => Y(c["x"].Min(0, keepDim: true)),
+            ["max_all_ties"] = c => Y(c["x"].Max()),
+            ["max_dim1_ties_indices"] = c => new() { ["indices"] = c["x"].ArgMax(1) },
+            ["min_dim0_ties_indices"] = c => new() { ["indices"] = c["x"].ArgMin(0) },
+            ["argmax_flat_ties"] = c => new() { ["indices"] = c["x"].ArgMax() },
         };
         foreach (var (dims, keep) in new[] { (new[] { 1 }, false), ([0, 2], true), ([-1], true) })
         {
