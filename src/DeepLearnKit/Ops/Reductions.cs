@@ -194,7 +194,8 @@ public sealed partial class Tensor
     public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
 
     /// <summary>
-    /// <c>log Σ eˣ</c> along <paramref name="dim"/>, computed as <c>m + log Σ e^(x − m)</c> with m = max x.
+    /// <c>log Σ eˣ</c> along <paramref name="dim"/>, computed as <c>m + log Σ e^(x − m)</c> with m = max x (m = 0 where the
+    /// max is ±∞, so a row of −∞ gives −∞ and a row holding +∞ gives +∞ rather than ∞ − ∞ = NaN, as in PyTorch).
     /// ∂/∂x = softmax(x). Over an empty dim it is log 0 = −∞, as in PyTorch.
     /// </summary>
     public Tensor LogSumExp(int dim, bool keepDim = false)
@@ -208,6 +209,7 @@ public sealed partial class Tensor
             else
             {
                 var m = Max(dim, keepDim: true);
+                m = Where(m.Abs() == float.PositiveInfinity, Scalar(0).To(Device), m);
                 y = (this - m).Exp().Sum(dim, keepDim: true).Log() + m;
             }
         }
