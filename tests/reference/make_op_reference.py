@@ -149,6 +149,19 @@ def elementwise():
     }
     for name, (fn, x, y) in binary.items():
         record(s, name, lambda x, y, fn=fn: fn(x, y), {"x": x, "y": y})
+    # At the kinks and edges, where a subgradient is a choice: PyTorch's choices (relu'(0) = 0, |x|'(0) = 0,
+    # leaky_relu'(0) = slope, clamp passes the gradient at its edges, d/dx x⁰ = 0, d/db aᵇ = 0 at a = 0).
+    edges = torch.tensor([[-1., 0., 0.5, -0.5], [0.7, 2., 0., -0.3]])
+    record(s, "relu_at_zero", torch.relu, {"x": edges})
+    record(s, "abs_at_zero", torch.abs, {"x": edges})
+    record(s, "leaky_relu_at_zero", lambda x: F.leaky_relu(x, 0.1), {"x": edges})
+    record(s, "clamp_at_edges", lambda x: x.clamp(-0.5, 0.7), {"x": edges})
+    record(s, "sign", torch.sign, {"x": edges}, grads=[])  # forward only: DeepLearnKit's Sign records no gradient (it is 0)
+    record(s, "sqrt_at_zero", torch.sqrt, {"x": torch.tensor([0., 1., 4., 0.25])})
+    record(s, "pow_scalar_zero_exponent", lambda x: x ** 0.0, {"x": edges})
+    record(s, "pow_scalar_one_at_zero", lambda x: x ** 1.0, {"x": edges})
+    record(s, "pow_scalar_two_at_zero", lambda x: x ** 2.0, {"x": edges})
+    record(s, "pow_zero_base", lambda input, exponent: torch.pow(input, exponent), {"input": torch.tensor([0., 0., 1., 2., 0.]), "exponent": torch.tensor([2., 0.5, 3., 1.5, 0.])})
     # Ties split the gradient in halves, in both libraries.
     record(s, "maximum_ties", torch.maximum, {"input": torch.tensor([1., 2., 3., -1.]), "other": torch.tensor([1., 1., 3., 0.])})
     record(s, "minimum_ties", torch.minimum, {"input": torch.tensor([1., 2., 3., -1.]), "other": torch.tensor([1., 1., 3., 0.])})
@@ -186,6 +199,17 @@ def reductions():
         record(s, f"softmax_dim{tag}", lambda x, d=dim: torch.softmax(x, d), {"x": 2 * randn(2, 3, 4)})
         record(s, f"log_softmax_dim{tag}", lambda x, d=dim: torch.log_softmax(x, d), {"x": 2 * randn(2, 3, 4)})
         record(s, f"cumsum_dim{tag}", lambda x, d=dim: torch.cumsum(x, d), {"x": randn(2, 3, 4)})
+    record(s, "var_all", lambda x: x.var(), {"x": randn(2, 3, 4)})
+    record(s, "std_all_correction0", lambda x: x.std(unbiased=False), {"x": randn(2, 3, 4)})
+    # Infinities: -∞ entries (a masked score) in softmax, log_softmax and logsumexp, and logsumexp of rows whose
+    # maximum is ±∞ (PyTorch gives ±∞ there, not ∞ − ∞).
+    inf = float("inf")
+    masked = torch.tensor([[1., -inf, 0.5, 2.], [-inf, 0., -inf, -1.]])
+    record(s, "softmax_neg_inf", lambda x: torch.softmax(x, -1), {"x": masked})
+    record(s, "log_softmax_neg_inf", lambda x: torch.log_softmax(x, -1), {"x": masked})
+    record(s, "logsumexp_neg_inf", lambda x: torch.logsumexp(x, -1), {"x": masked})
+    record(s, "logsumexp_infinite_rows", lambda x: torch.logsumexp(x, -1),
+           {"x": torch.tensor([[-inf, -inf, -inf], [1., inf, 2.], [0., -inf, 1.]])}, grads=[])
     record(s, "argmax_flat", lambda x: {"indices": x.argmax().float()}, {"x": distinct(3, 4)}, grads=[])
     record(s, "sort_descending", lambda x: dict(zip(("y", "indices"), (lambda r: (r.values, r.indices.float()))(x.sort(-1, descending=True)))),
            {"x": distinct(3, 5)})
@@ -215,6 +239,8 @@ def matmul():
         "bmm": ((2, 3, 4), (2, 4, 5)),
         "batched_broadcast": ((2, 1, 3, 4), (5, 4, 2)),
         "batched_matrix": ((2, 3, 4), (4, 5)),
+        "vector_batched": ((4,), (2, 4, 5)),
+        "batched_vector": ((2, 3, 4), (4,)),
     }
     for name, (a, b) in cases.items():
         record(s, name, torch.matmul, {"input": randn(*a), "other": randn(*b)})
@@ -230,17 +256,23 @@ def convolution():
         "conv2d_dilation2": dict(dilation=2, padding=2),
         "conv2d_groups2": dict(groups=2, padding=1),
         "conv2d_rectangular": dict(stride=(2, 1), padding=(1, 0), dilation=(1, 2)),
+        "conv2d_stride3_padding2": dict(stride=3, padding=2),
     }
     for name, options in conv.items():
         groups = options.get("groups", 1)
         record(s, name, lambda input, weight, bias, o=options: F.conv2d(input, weight, bias, **o),
                {"input": randn(2, 4, 7, 6), "weight": randn(6, 4 // groups, 3, 3), "bias": randn(6)})
+    record(s, "conv2d_depthwise_kernel2x3", lambda input, weight, bias: F.conv2d(input, weight, bias, padding=(1, 2), stride=(1, 2), groups=4),
+           {"input": randn(2, 4, 5, 6), "weight": randn(8, 1, 2, 3), "bias": randn(8)})
+    record(s, "conv2d_unbatched", lambda input, weight, bias: F.conv2d(input, weight, bias, padding=1),
+           {"input": randn(3, 5, 5), "weight": randn(2, 3, 3, 3), "bias": randn(2)})
     record(s, "conv2d_no_bias", lambda input, weight: F.conv2d(input, weight, padding=1),
            {"input": randn(1, 3, 5, 5), "weight": randn(2, 3, 3, 3)})
     transpose = {
         "conv_transpose2d": dict(),
         "conv_transpose2d_stride2_padding1_output_padding1": dict(stride=2, padding=1, output_padding=1),
         "conv_transpose2d_groups2_dilation2": dict(groups=2, dilation=2),
+        "conv_transpose2d_rectangular": dict(stride=(2, 3), padding=(0, 1), output_padding=(1, 2)),
     }
     for name, options in transpose.items():
         groups = options.get("groups", 1)
@@ -254,9 +286,14 @@ def convolution():
         "avg_pool2d_k3_s2_p1": lambda x: F.avg_pool2d(x, 3, stride=2, padding=1),
         "avg_pool2d_k3_s2_p1_exclude_pad": lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False),
         "adaptive_avg_pool2d_3x2": lambda x: F.adaptive_avg_pool2d(x, (3, 2)),
+        "adaptive_avg_pool2d_upsampling_8x9": lambda x: F.adaptive_avg_pool2d(x, (8, 9)),
+        "max_pool2d_rectangular": lambda x: F.max_pool2d(x, (2, 3), stride=(1, 2), padding=(1, 1)),
+        "avg_pool2d_rectangular": lambda x: F.avg_pool2d(x, (3, 2), stride=(2, 1), padding=(1, 0)),
     }
     for name, fn in pools.items():
         record(s, name, lambda x, fn=fn: fn(x), {"x": distinct(2, 3, 7, 6, gap=0.01)})
+    # Ties inside a window: PyTorch's backward sends the gradient to the first maximum of the window (row-major).
+    record(s, "max_pool2d_ties", lambda x: F.max_pool2d(x, 2, stride=1), {"x": torch.randint(0, 3, (1, 2, 4, 5)).float()})
     write("convolution", s)
 
 

@@ -36,6 +36,16 @@ public sealed class OpReferenceTests
         ["minimum"] = c => Y(Tensor.Minimum(c["x"], c["y"])),
         ["add_same_shape"] = c => Y(c["x"] + c["y"]),
         ["mul_scalar_tensor"] = c => Y(c["x"] * c["y"]),
+        ["relu_at_zero"] = c => Y(c["x"].ReLU()),
+        ["abs_at_zero"] = c => Y(c["x"].Abs()),
+        ["leaky_relu_at_zero"] = c => Y(c["x"].LeakyReLU(0.1f)),
+        ["clamp_at_edges"] = c => Y(c["x"].Clamp(-0.5f, 0.7f)),
+        ["sign"] = c => Y(c["x"].Sign()),
+        ["sqrt_at_zero"] = c => Y(c["x"].Sqrt()),
+        ["pow_scalar_zero_exponent"] = c => Y(c["x"].Pow(0f)),
+        ["pow_scalar_one_at_zero"] = c => Y(c["x"].Pow(1f)),
+        ["pow_scalar_two_at_zero"] = c => Y(c["x"].Pow(2f)),
+        ["pow_zero_base"] = c => Y(c["input"].Pow(c["exponent"])),
         ["maximum_ties"] = c => Y(Tensor.Maximum(c["input"], c["other"])),
         ["minimum_ties"] = c => Y(Tensor.Minimum(c["input"], c["other"])),
         ["where"] = c => Y(Tensor.Where(c["condition"], c["x"], c["y"])),
@@ -51,6 +61,12 @@ public sealed class OpReferenceTests
             ["mean_all"] = c => Y(c["x"].Mean()),
             ["max_all"] = c => Y(c["x"].Max()),
             ["min_all"] = c => Y(c["x"].Min()),
+            ["var_all"] = c => Y(c["x"].Var()),
+            ["std_all_correction0"] = c => Y(c["x"].Std(correction: 0)),
+            ["softmax_neg_inf"] = c => Y(c["x"].Softmax(-1)),
+            ["log_softmax_neg_inf"] = c => Y(c["x"].LogSoftmax(-1)),
+            ["logsumexp_neg_inf"] = c => Y(c["x"].LogSumExp(-1)),
+            ["logsumexp_infinite_rows"] = c => Y(c["x"].LogSumExp(-1)),
             ["argmax_flat"] = c => new() { ["indices"] = c["x"].ArgMax() },
             ["sort_descending"] = c => ValuesAndIndices(c["x"].Sort(-1, descending: true)),
             ["topk"] = c => ValuesAndIndices(c["x"].TopK(2, dim: 1)),
@@ -92,7 +108,7 @@ public sealed class OpReferenceTests
     }
 
     private static readonly Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> matmul =
-        new[] { "matrix_matrix", "vector_matrix", "matrix_vector", "vector_vector", "bmm", "batched_broadcast", "batched_matrix" }
+        new[] { "matrix_matrix", "vector_matrix", "matrix_vector", "vector_vector", "bmm", "batched_broadcast", "batched_matrix", "vector_batched", "batched_vector" }
             .ToDictionary(name => name, name => (Func<ReferenceCase, Dictionary<string, Tensor>>)(c => Y(Tensor.MatMul(c["input"], c["other"]))));
 
     private static readonly Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> convolution = new()
@@ -102,11 +118,16 @@ public sealed class OpReferenceTests
         ["conv2d_dilation2"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], padding: 2, dilation: 2)),
         ["conv2d_groups2"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], padding: 1, groups: 2)),
         ["conv2d_rectangular"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], stride: (2, 1), padding: (1, 0), dilation: (1, 2))),
+        ["conv2d_stride3_padding2"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], stride: 3, padding: 2)),
+        ["conv2d_depthwise_kernel2x3"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], stride: (1, 2), padding: (1, 2), groups: 4)),
+        ["conv2d_unbatched"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], c["bias"], padding: 1)),
         ["conv2d_no_bias"] = c => Y(Tensor.Conv2d(c["input"], c["weight"], padding: 1)),
         ["conv_transpose2d"] = c => Y(Tensor.ConvTranspose2d(c["input"], c["weight"], c["bias"])),
         ["conv_transpose2d_stride2_padding1_output_padding1"] = c =>
             Y(Tensor.ConvTranspose2d(c["input"], c["weight"], c["bias"], stride: 2, padding: 1, outputPadding: 1)),
         ["conv_transpose2d_groups2_dilation2"] = c => Y(Tensor.ConvTranspose2d(c["input"], c["weight"], c["bias"], dilation: 2, groups: 2)),
+        ["conv_transpose2d_rectangular"] = c =>
+            Y(Tensor.ConvTranspose2d(c["input"], c["weight"], c["bias"], stride: (2, 3), padding: (0, 1), outputPadding: (1, 2))),
         ["max_pool2d_k2"] = c => Y(c["x"].MaxPool2d(2)),
         ["max_pool2d_k3_s2_p1"] = c => Y(c["x"].MaxPool2d(3, stride: 2, padding: 1)),
         ["max_pool2d_k2_dilation2"] = c => Y(c["x"].MaxPool2d(2, stride: 1, dilation: 2)),
@@ -114,6 +135,10 @@ public sealed class OpReferenceTests
         ["avg_pool2d_k3_s2_p1"] = c => Y(c["x"].AvgPool2d(3, stride: 2, padding: 1)),
         ["avg_pool2d_k3_s2_p1_exclude_pad"] = c => Y(c["x"].AvgPool2d(3, stride: 2, padding: 1, countIncludePad: false)),
         ["adaptive_avg_pool2d_3x2"] = c => Y(c["x"].AdaptiveAvgPool2d((3, 2))),
+        ["adaptive_avg_pool2d_upsampling_8x9"] = c => Y(c["x"].AdaptiveAvgPool2d((8, 9))),
+        ["max_pool2d_rectangular"] = c => Y(c["x"].MaxPool2d((2, 3), stride: (1, 2), padding: (1, 1))),
+        ["avg_pool2d_rectangular"] = c => Y(c["x"].AvgPool2d((3, 2), stride: (2, 1), padding: (1, 0))),
+        ["max_pool2d_ties"] = c => Y(c["x"].MaxPool2d(2, stride: 1)),
     };
 
     private static readonly Dictionary<string, Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>>> families = new()
