@@ -323,6 +323,9 @@ def layers():
         bn.running_mean.copy_(randn(3))
         bn.running_var.copy_(torch.rand(3) + 0.5)
     module_case("batch_norm2d_eval", bn.eval(), {"x": randn(4, 3, 3, 2)})
+    bn = perturbed(nn.BatchNorm2d(3, momentum=None, eps=1e-3))
+    record(s, "batch_norm2d_cumulative_two_steps", lambda x0, x1: {"y0": bn(x0), "y1": bn(x1)},
+           {"x0": randn(4, 3, 2, 2), "x1": 2 + randn(3, 3, 2, 2)}, module=bn)
     module_case("batch_norm1d_features_train", perturbed(nn.BatchNorm1d(5)), {"x": randn(6, 5)})
     module_case("batch_norm1d_sequence_train", perturbed(nn.BatchNorm1d(3, affine=False)), {"x": randn(4, 3, 5)})
     module_case("layer_norm_last", perturbed(nn.LayerNorm(5)), {"x": randn(2, 3, 5)})
@@ -348,6 +351,8 @@ def losses():
     record(s, "cross_entropy_spatial_label_smoothing0.2_sum",
            lambda input, target: F.cross_entropy(input, target.long(), label_smoothing=0.2, reduction="sum"),
            {"input": randn(2, 5, 3, 2), "target": classes(2, 3, 2)}, grads=["input"])
+    record(s, "cross_entropy_spatial", lambda input, target: F.cross_entropy(input, target.long()),
+           {"input": randn(2, 5, 3), "target": classes(2, 3)}, grads=["input"])
     record(s, "nll", lambda input, target: F.nll_loss(input, target.long()),
            {"input": torch.log_softmax(randn(6, 5), 1), "target": classes(6)}, grads=["input"])
     record(s, "nll_sum", lambda input, target: F.nll_loss(input, target.long(), reduction="sum"),
@@ -375,6 +380,15 @@ def losses():
            {"input": 2 * randn(4, 3), "target": torch.rand(4, 3)}, grads=["input", "target"])
     record(s, "bce_with_logits_sum", lambda input, target: F.binary_cross_entropy_with_logits(input, target, reduction="sum"),
            {"input": 2 * randn(4, 3), "target": binary_targets}, grads=["input"])
+    # p = 0 and 1: each log clamped at -100 (forward only: there PyTorch's gradient is (p - y)/max(p(1 - p), 1e-12) = ±1e12,
+    # DeepLearnKit's 0; see Loss.BinaryCrossEntropy).
+    record(s, "bce_saturated", lambda input, target: F.binary_cross_entropy(input, target, reduction="none"),
+           {"input": torch.tensor([0., 1., 0.5, 1., 0.]), "target": torch.tensor([1., 0., 1., 1., 0.])}, grads=[])
+    record(s, "smooth_l1_at_beta", lambda input, target: F.smooth_l1_loss(input, target, reduction="sum"),
+           {"input": torch.tensor([1., -1., 0., 2.5]), "target": torch.tensor([0., 0., 0., 0.5])}, grads=["input"])
+    # q = 0 entries contribute 0 (0·log 0 = 0); only the gradient for log p is compared (for q PyTorch's is NaN there).
+    record(s, "kl_div_zero_targets", lambda input, target: F.kl_div(input, target, reduction="batchmean"),
+           {"input": torch.log_softmax(randn(2, 3), 1), "target": torch.tensor([[0., 0.5, 0.5], [1., 0., 0.]])}, grads=["input"])
     q = torch.softmax(randn(4, 5), 1)
     for reduction in ("batchmean", "mean", "sum"):
         record(s, f"kl_div_{reduction}", lambda input, target, r=reduction: F.kl_div(input, target, reduction=r),
@@ -408,6 +422,17 @@ def recurrent():
                 output, h_n = layer(x, h0)
                 return {"y": output, "h_n": h_n}
         record(s, name, call, inputs, module=layer)
+    # Sequence first, no biases and no initial state; one unbatched sequence; a ReLU RNN both ways.
+    for name, layer, x in [("lstm_sequence_first_no_bias", nn.LSTM(features, hidden, num_layers=2, bias=False), randn(t, n, features)),
+                           ("gru_unbatched", nn.GRU(features, hidden, num_layers=2), randn(t, features)),
+                           ("rnn_relu_bidirectional", nn.RNN(features, hidden, nonlinearity="relu", bidirectional=True,
+                                                             batch_first=True), randn(n, t, features))]:
+        def call(x, layer=layer):
+            output, state = layer(x)
+            outputs = {"y": output}
+            (outputs["h_n"], outputs["c_n"]) = state if isinstance(state, tuple) else (state, None)
+            return {k: v for k, v in outputs.items() if v is not None}
+        record(s, name, call, {"x": x}, module=layer)
     write("recurrent", s)
 
 
@@ -442,6 +467,21 @@ def attention():
     record(s, "key_padding_mask",
            lambda query, key, key_padding_mask, layer=layer: attended(layer(query, key, key, key_padding_mask=key_padding_mask > 0)),
            {"query": randn(2, 3, embed), "key": randn(2, 5, embed), "key_padding_mask": padding}, grads=["query", "key"], module=layer)
+    layer = nn.MultiheadAttention(embed, heads, bias=False, batch_first=True)
+    record(s, "no_bias", lambda x, layer=layer: attended(layer(x, x, x)), {"x": randn(2, 4, embed)}, module=layer)
+    layer = mha()
+    record(s, "float_mask_and_key_padding",
+           lambda x, mask, key_padding_mask, layer=layer: attended(layer(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask > 0)),
+           {"x": randn(2, 4, embed), "mask": randn(4, 4), "key_padding_mask": torch.tensor([[0, 0, 0, 1], [0, 1, 0, 0]]).float()},
+           grads=["x"], module=layer)
+    # DeepLearnKit's TransformerBlock is nn.TransformerEncoderLayer(norm_first, gelu, batch_first) with a causal mask.
+    block = nn.TransformerEncoderLayer(embed, heads, dim_feedforward=4 * embed, dropout=0.0, activation="gelu", batch_first=True,
+                                       norm_first=True)
+    with torch.no_grad():
+        for p in block.parameters():
+            p.add_(0.1 * torch.randn_like(p))
+    causal = torch.triu(torch.full((5, 5), float("-inf")), diagonal=1)
+    record(s, "transformer_block_causal", lambda x: block(x, src_mask=causal), {"x": randn(2, 5, embed)}, module=block)
     write("attention", s)
 
 
@@ -461,6 +501,17 @@ OPTIMIZERS = {
     "adagrad_lr_decay_weight_decay_initial": lambda p: torch.optim.Adagrad(p, lr=0.5, lr_decay=0.01, weight_decay=0.01,
                                                                            initial_accumulator_value=0.1),
     "adadelta": lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.9, weight_decay=0.01),
+    # A large ε, so where each optimizer adds it (inside or outside the square root, before or after bias correction) shows.
+    "sgd_nesterov": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, nesterov=True),
+    "adam_eps0.1": lambda p: torch.optim.Adam(p, lr=0.1, eps=0.1),
+    "adamw_eps0.1": lambda p: torch.optim.AdamW(p, lr=0.1, eps=0.1, weight_decay=0.1),
+    "rmsprop_eps0.1": lambda p: torch.optim.RMSprop(p, lr=0.05, eps=0.1),
+    "rmsprop_centered_eps0.1": lambda p: torch.optim.RMSprop(p, lr=0.05, eps=0.1, centered=True),
+    "adagrad_eps0.1": lambda p: torch.optim.Adagrad(p, lr=0.5, eps=0.1),
+    "adadelta_eps0.1": lambda p: torch.optim.Adadelta(p, lr=1.0, eps=0.1),
+    # Two groups with their own options; and a schedule stepped after every step, so the rate changes between steps.
+    "sgd_two_groups": lambda p: torch.optim.SGD([{"params": [p[0]], "momentum": 0.9}, {"params": [p[1]], "lr": 0.01}], lr=0.1),
+    "adam_step_lr": lambda p: (lambda o: (o, torch.optim.lr_scheduler.StepLR(o, step_size=5, gamma=0.5)))(torch.optim.Adam(p, lr=0.1)),
 }
 
 
@@ -474,13 +525,15 @@ def optimizers(steps=20):
     for name, make in OPTIMIZERS.items():
         w = problem["w0"].clone().requires_grad_()
         b = problem["b0"].clone().requires_grad_()
-        optimizer = make([w, b])
+        optimizer, schedule = (lambda made: made if isinstance(made, tuple) else (made, None))(make([w, b]))
         trajectory = {"w": [], "b": []}
         for _ in range(steps):
             optimizer.zero_grad()
             loss = ((problem["x"] @ w + b - problem["y"]) ** 2).mean()
             loss.backward()
             optimizer.step()
+            if schedule is not None:
+                schedule.step()
             trajectory["w"].append(w.detach().clone())
             trajectory["b"].append(b.detach().clone())
         for k, values in trajectory.items():
@@ -493,6 +546,7 @@ SCHEDULES = {
     "multi_step_lr": lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=[3, 7, 12], gamma=0.3),
     "exponential_lr": lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
     "cosine_annealing_lr": lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10, eta_min=0.001),
+    "multi_step_lr_repeated_milestones": lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=[3, 3, 7], gamma=0.5),
     "linear_lr": lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=8),
     "linear_lr_decay": lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=10),
     "one_cycle_lr_cos": lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=25, pct_start=0.3,
@@ -527,6 +581,15 @@ def schedules(epochs=25):
         rates.append([g["lr"] for g in optimizer.param_groups])
     s["reduce_lr_on_plateau/lr"] = torch.tensor(rates, dtype=torch.float32)
     s["reduce_lr_on_plateau/input.metrics"] = torch.tensor(PLATEAU_METRICS, dtype=torch.float32)
+    optimizer = torch.optim.SGD([{"params": [torch.zeros(1)], "lr": 0.1}, {"params": [torch.zeros(1)], "lr": 0.02}])
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, mode="max", factor=0.2, patience=1, threshold=0.01,
+                                                         threshold_mode="abs")
+    rates = []
+    for metric in PLATEAU_METRICS:
+        plateau.step(-metric)
+        rates.append([g["lr"] for g in optimizer.param_groups])
+    s["reduce_lr_on_plateau_max_abs/lr"] = torch.tensor(rates, dtype=torch.float32)
+    s["reduce_lr_on_plateau_max_abs/input.metrics"] = -torch.tensor(PLATEAU_METRICS, dtype=torch.float32)
     write("schedules", s)
 
 

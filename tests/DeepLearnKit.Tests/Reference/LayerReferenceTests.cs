@@ -23,6 +23,11 @@ public sealed class LayerReferenceTests
         ["batch_norm2d_train"] = c => Layer(c, new BatchNorm2d(3)),
         ["batch_norm2d_momentum0.3_train"] = c => Layer(c, new BatchNorm2d(3, momentum: 0.3f)),
         ["batch_norm2d_eval"] = c => Layer(c, new BatchNorm2d(3), training: false),
+        ["batch_norm2d_cumulative_two_steps"] = c =>
+        {
+            var norm = c.Load(new BatchNorm2d(3, eps: 1e-3f, momentum: null));
+            return (new() { ["y0"] = norm.Call(c["x0"]), ["y1"] = norm.Call(c["x1"]) }, norm);
+        },
         ["batch_norm1d_features_train"] = c => Layer(c, new BatchNorm1d(5)),
         ["batch_norm1d_sequence_train"] = c => Layer(c, new BatchNorm1d(3, affine: false)),
         ["layer_norm_last"] = c => Layer(c, new LayerNorm(5)),
@@ -40,6 +45,7 @@ public sealed class LayerReferenceTests
         ["cross_entropy_none"] = c => Y(Loss.CrossEntropy(c["input"], c["target"], Reduction.None)),
         ["cross_entropy_label_smoothing0.1"] = c => Y(Loss.CrossEntropy(c["input"], c["target"], labelSmoothing: 0.1)),
         ["cross_entropy_spatial_label_smoothing0.2_sum"] = c => Y(Loss.CrossEntropy(c["input"], c["target"], Reduction.Sum, labelSmoothing: 0.2)),
+        ["cross_entropy_spatial"] = c => Y(Loss.CrossEntropy(c["input"], c["target"])),
         ["nll"] = c => Y(Loss.NLL(c["input"], c["target"])),
         ["nll_sum"] = c => Y(Loss.NLL(c["input"], c["target"], Reduction.Sum)),
         ["mse"] = c => Y(Loss.MSE(c["input"], c["target"])),
@@ -51,6 +57,9 @@ public sealed class LayerReferenceTests
         ["huber"] = c => Y(Loss.Huber(c["input"], c["target"])),
         ["huber_delta2_sum"] = c => Y(Loss.Huber(c["input"], c["target"], Reduction.Sum, delta: 2)),
         ["bce"] = c => Y(Loss.BinaryCrossEntropy(c["input"], c["target"])),
+        ["bce_saturated"] = c => Y(Loss.BinaryCrossEntropy(c["input"], c["target"], Reduction.None)),
+        ["smooth_l1_at_beta"] = c => Y(Loss.SmoothL1(c["input"], c["target"], Reduction.Sum)),
+        ["kl_div_zero_targets"] = c => Y(Loss.KLDivergence(c["input"], c["target"], Reduction.BatchMean)),
         ["bce_with_logits"] = c => Y(Loss.BinaryCrossEntropyWithLogits(c["input"], c["target"])),
         ["bce_with_logits_sum"] = c => Y(Loss.BinaryCrossEntropyWithLogits(c["input"], c["target"], Reduction.Sum)),
         ["kl_div_batchmean"] = c => Y(Loss.KLDivergence(c["input"], c["target"], Reduction.BatchMean)),
@@ -64,17 +73,18 @@ public sealed class LayerReferenceTests
     {
         c.Load(layer);
         Dictionary<string, Tensor> outputs = [];
+        var h0 = c.Has("h0") ? c["h0"] : null;   // none: zeros
         switch (layer)
         {
             case LSTM lstm:
-                var (output, (hN, cN)) = lstm.Forward(c["x"], (c["h0"], c["c0"]));
+                var (output, (hN, cN)) = lstm.Forward(c["x"], h0 is null ? null : (h0, c["c0"]));
                 (outputs["y"], outputs["h_n"], outputs["c_n"]) = (output, hN, cN);
                 break;
             case GRU gru:
-                (outputs["y"], outputs["h_n"]) = gru.Forward(c["x"], c["h0"]);
+                (outputs["y"], outputs["h_n"]) = gru.Forward(c["x"], h0);
                 break;
             default:
-                (outputs["y"], outputs["h_n"]) = ((RNN)layer).Forward(c["x"], c["h0"]);
+                (outputs["y"], outputs["h_n"]) = ((RNN)layer).Forward(c["x"], h0);
                 break;
         }
         return (outputs, layer);
@@ -87,15 +97,18 @@ public sealed class LayerReferenceTests
         ["gru"] = c => Recurrent(c, new GRU(3, 4, batchFirst: true)),
         ["gru_bidirectional"] = c => Recurrent(c, new GRU(3, 4, numLayers: 2, batchFirst: true, bidirectional: true)),
         ["rnn_tanh"] = c => Recurrent(c, new RNN(3, 4, numLayers: 2, batchFirst: true)),
+        ["lstm_sequence_first_no_bias"] = c => Recurrent(c, new LSTM(3, 4, numLayers: 2, bias: false)),
+        ["gru_unbatched"] = c => Recurrent(c, new GRU(3, 4, numLayers: 2)),
+        ["rnn_relu_bidirectional"] = c => Recurrent(c, new RNN(3, 4, nonlinearity: Nonlinearity.ReLU, batchFirst: true, bidirectional: true)),
     };
 
     /// <summary>
     /// The attention output and its weights averaged over the heads (what PyTorch returns by default; DeepLearnKit keeps
     /// each head's, detached, for drawing).
     /// </summary>
-    private static (Dictionary<string, Tensor>, Module?) Attention(ReferenceCase c, Func<MultiHeadAttention, Tensor> call)
+    private static (Dictionary<string, Tensor>, Module?) Attention(ReferenceCase c, Func<MultiHeadAttention, Tensor> call, bool bias = true)
     {
-        var attention = c.Load(new MultiHeadAttention(8, 2));
+        var attention = c.Load(new MultiHeadAttention(8, 2, bias: bias));
         var y = call(attention);
         return (new() { ["y"] = y, ["weights"] = attention.LastAttentionWeights!.Mean(1) }, attention);
     }
@@ -106,6 +119,10 @@ public sealed class LayerReferenceTests
         ["cross_attention"] = c => Attention(c, a => a.Forward(c["query"], c["key"], c["value"])),
         ["causal_self_attention"] = c => Attention(c, a => a.Forward(c["x"], c["x"], c["x"], causal: true)),
         ["key_padding_mask"] = c => Attention(c, a => a.Forward(c["query"], c["key"], c["key"], keyPaddingMask: c["key_padding_mask"])),
+        ["no_bias"] = c => Attention(c, a => a.Forward(c["x"], c["x"], c["x"]), bias: false),
+        ["float_mask_and_key_padding"] = c =>
+            Attention(c, a => a.Forward(c["x"], c["x"], c["x"], mask: c["mask"], keyPaddingMask: c["key_padding_mask"])),
+        ["transformer_block_causal"] = c => Layer(c, new TransformerBlock(8, 2)),
     };
 
     private static readonly Dictionary<string, Dictionary<string, Call>> families = new()

@@ -25,6 +25,22 @@ public sealed class OptimizerReferenceTests
         ["adagrad"] = p => new Adagrad(p, 0.5),
         ["adagrad_lr_decay_weight_decay_initial"] = p => new Adagrad(p, 0.5, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1),
         ["adadelta"] = p => new Adadelta(p, 1.0, rho: 0.9, weightDecay: 0.01),
+        ["sgd_nesterov"] = p => new SGD(p, 0.05, momentum: 0.8, nesterov: true),
+        ["adam_eps0.1"] = p => new Adam(p, 0.1, eps: 0.1),
+        ["adamw_eps0.1"] = p => new AdamW(p, 0.1, eps: 0.1, weightDecay: 0.1),
+        ["rmsprop_eps0.1"] = p => new RMSprop(p, 0.05, eps: 0.1),
+        ["rmsprop_centered_eps0.1"] = p => new RMSprop(p, 0.05, eps: 0.1, centered: true),
+        ["adagrad_eps0.1"] = p => new Adagrad(p, 0.5, eps: 0.1),
+        ["adadelta_eps0.1"] = p => new Adadelta(p, 1.0, eps: 0.1),
+        ["sgd_two_groups"] = p => new SGD([new ParamGroup([p[0]], new SGDOptions(0.1, Momentum: 0.9)), new ParamGroup([p[1]], new SGDOptions(0.01))],
+            new SGDOptions(0.1)),
+        ["adam_step_lr"] = p => new Adam(p, 0.1),
+    };
+
+    /// <summary>The schedule stepped after every optimizer step, for the cases that have one.</summary>
+    private static readonly Dictionary<string, Func<Optimizer, LRScheduler>> stepSchedules = new()
+    {
+        ["adam_step_lr"] = o => new StepLR(o, stepSize: 5, gamma: 0.5),
     };
 
     private static readonly Dictionary<string, Func<Optimizer, LRScheduler>> schedules = new()
@@ -33,6 +49,7 @@ public sealed class OptimizerReferenceTests
         ["multi_step_lr"] = o => new MultiStepLR(o, [3, 7, 12], gamma: 0.3),
         ["exponential_lr"] = o => new ExponentialLR(o, gamma: 0.9),
         ["cosine_annealing_lr"] = o => new CosineAnnealingLR(o, tMax: 10, etaMin: 0.001),
+        ["multi_step_lr_repeated_milestones"] = o => new MultiStepLR(o, [3, 3, 7], gamma: 0.5),
         ["linear_lr"] = o => new LinearLR(o, startFactor: 0.25, endFactor: 1.0, totalIters: 8),
         ["linear_lr_decay"] = o => new LinearLR(o, startFactor: 1.0, endFactor: 0.1, totalIters: 10),
         ["one_cycle_lr_cos"] = o => new OneCycleLR(o, maxLr: 1.0, totalSteps: 25, pctStart: 0.3),
@@ -48,7 +65,7 @@ public sealed class OptimizerReferenceTests
     public void Every_PyTorch_optimizer_and_schedule_case_has_its_DeepLearnKit_call()
     {
         Assert.Equal(ReferenceCase.CaseNames("optimizers"), optimizers.Keys.Append("problem").Order());
-        Assert.Equal(ReferenceCase.CaseNames("schedules"), schedules.Keys.Append("reduce_lr_on_plateau").Order());
+        Assert.Equal(ReferenceCase.CaseNames("schedules"), plateaus.Keys.Concat(schedules.Keys).Order());
     }
 
     /// <summary>L(w, b) = mean((X·w + b − y)²) from PyTorch's w₀ and b₀; w and b after each of 20 steps must be PyTorch's.</summary>
@@ -61,12 +78,14 @@ public sealed class OptimizerReferenceTests
         var w = problem.Reference("input.w0").Clone().RequireGrad();
         var b = problem.Reference("input.b0").Clone().RequireGrad();
         var optimizer = optimizers[name]([w, b]);
+        var schedule = stepSchedules.TryGetValue(name, out var make) ? make(optimizer) : null;
         List<Tensor> ws = [], bs = [];
         for (int step = 0; step < Steps; step++)
         {
             optimizer.ZeroGrad();
             (Tensor.MatMul(x, w) + b - y).Square().Mean().Backward();
             optimizer.Step();
+            schedule?.Step();
             ws.Add(w.Detach().Clone());
             bs.Add(b.Detach().Clone());
         }
@@ -90,19 +109,29 @@ public sealed class OptimizerReferenceTests
         PyTorchReference.AssertMatches(ReferenceCase.File("schedules"), $"{name}/lr", Tensor.FromArray([.. rates], 25, 2));
     }
 
-    [Fact]
-    public void ReduceLROnPlateau_with_patience_threshold_cooldown_and_a_floor_matches_PyTorch()
+    private static readonly Dictionary<string, Func<Optimizer, ReduceLROnPlateau>> plateaus = new()
+    {
+        ["reduce_lr_on_plateau"] = o => new ReduceLROnPlateau(o, PlateauMode.Min, factor: 0.5, patience: 2, threshold: 1e-3, cooldown: 1, minLr: 0.005),
+        ["reduce_lr_on_plateau_max_abs"] = o => new ReduceLROnPlateau(o, PlateauMode.Max, factor: 0.2, patience: 1, threshold: 0.01,
+            ThresholdMode.Absolute),
+    };
+
+    public static TheoryData<string> Plateaus => new(plateaus.Keys);
+
+    [Theory]
+    [MemberData(nameof(Plateaus))]
+    public void ReduceLROnPlateau_with_patience_threshold_cooldown_and_a_floor_matches_PyTorch(string name)
     {
         var optimizer = TwoGroups();
-        var plateau = new ReduceLROnPlateau(optimizer, PlateauMode.Min, factor: 0.5, patience: 2, threshold: 1e-3, cooldown: 1, minLr: 0.005);
+        var plateau = plateaus[name](optimizer);
         var reference = ReferenceCase.File("schedules");
         var rates = new List<float>();
-        foreach (float metric in reference["reduce_lr_on_plateau/input.metrics"].ToArray())
+        foreach (float metric in reference[$"{name}/input.metrics"].ToArray())
         {
             plateau.Step(metric);
             rates.AddRange(plateau.LastLearningRates.Select(r => (float)r));
         }
-        PyTorchReference.AssertMatches(reference, "reduce_lr_on_plateau/lr", Tensor.FromArray([.. rates], rates.Count / 2, 2));
+        PyTorchReference.AssertMatches(reference, $"{name}/lr", Tensor.FromArray([.. rates], rates.Count / 2, 2));
     }
 
     /// <summary>SGD over two groups of one parameter each, with base rates 0.1 and 0.02 (as the script's).</summary>

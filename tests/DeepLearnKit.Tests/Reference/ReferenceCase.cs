@@ -51,6 +51,9 @@ internal sealed class ReferenceCase
         }
     }
 
+    /// <summary>Whether the case has input <paramref name="input"/>.</summary>
+    public bool Has(string input) => file.ContainsKey($"{Name}/input.{input}");
+
     /// <summary>The module's state_dict before the call (param.* without the prefix).</summary>
     public Dictionary<string, Tensor> Parameters() => Kind("param.").ToDictionary(e => e.Name, e => e.Tensor.Clone());
 
