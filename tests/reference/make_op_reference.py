@@ -26,20 +26,24 @@ Values are drawn so that no case sits on a kink or a tie (|x| ≥ 0.1 for relu/a
 pooling windows, clamp's edges avoided), where the two libraries may legitimately pick different subgradients.
 
 What PyTorch has here and DeepLearnKit lacks (so no case is written for it):
-    elementwise   silu, softplus, elu, selu, mish, hardtanh, log1p, expm1, erf, sin/cos, rsqrt, reciprocal as a method
-    reductions    prod, median, mode, amax/amin over several dims at once with indices, norm, std_mean/var_mean
+    elementwise   silu, softplus, elu, selu, mish, hardtanh, log1p, expm1, erf, sin/cos, rsqrt, reciprocal as a method;
+                  sign's gradient (DeepLearnKit's Sign records none; PyTorch's is 0), so the sign case is forward only
+    reductions    prod, median, mode, amax/amin over several dims at once, norm, std_mean/var_mean
     max(dim)      torch.max(x, dim) returns (values, indices) and sends the whole gradient to the returned index;
                   DeepLearnKit's Max(dim) returns the values only (ArgMax(dim) the indices) and shares the gradient
                   evenly among tied maxima, as torch.amax does (and x.max() over all elements): the *_ties cases
                   compare its gradient with amax's and its ArgMax with torch.max(x, dim).indices (the first index)
     losses        cross_entropy's weight= and ignore_index=, nll_loss's weight= and ignore_index=, bce's weight= and
-                  pos_weight=, poisson_nll, gaussian_nll, ctc, margin_ranking, cosine_embedding, triplet_margin
-    layers        conv1d/conv3d, max_unpool, lp_pool, adaptive_max_pool2d, group_norm, instance_norm, embedding's
+                  pos_weight=, poisson_nll, gaussian_nll, ctc, margin_ranking, cosine_embedding, triplet_margin;
+                  binary_cross_entropy's gradient at p = 0 or 1 (PyTorch's ±1e12, DeepLearnKit's 0): bce_saturated is
+                  forward only
+    layers        conv1d/conv3d, pooling's ceil_mode, max_unpool, lp_pool, adaptive_max_pool2d, group_norm, instance_norm, embedding's
                   padding_idx/max_norm, MultiheadAttention's kdim/vdim, add_bias_kv, add_zero_attn, need_weights
                   per head (DeepLearnKit keeps per-head weights; PyTorch averages them, compared averaged here)
     optimizers    Adamax, NAdam, RAdam, ASGD, Rprop, LBFGS, SGD's maximize=, Adam's maximize= and foreach/fused
     schedules     LambdaLR, MultiplicativeLR, ConstantLR, SequentialLR, ChainedScheduler, CyclicLR,
-                  CosineAnnealingWarmRestarts, PolynomialLR, OneCycleLR's three_phase and momentum cycling
+                  CosineAnnealingWarmRestarts, PolynomialLR, OneCycleLR's three_phase and momentum cycling, MultiStepLR's
+                  unsorted milestones (PyTorch sorts them; DeepLearnKit rejects them)
     dropout       not deterministic across libraries: no case.
 """
 
