@@ -251,6 +251,31 @@ def matmul():
     write("matmul", s)
 
 
+def indexing():
+    """Selecting, joining and reshaping: their backward passes scatter and add (repeated indices add up)."""
+    torch.manual_seed(109)
+    s = {}
+    ids = lambda *values: torch.tensor(values).float()  # noqa: E731
+    record(s, "index_select_repeats", lambda x, index: x.index_select(1, index.long()), {"x": randn(3, 4), "index": ids(2, 0, 2, 3)},
+           grads=["x"])
+    record(s, "gather", lambda x, index: x.gather(1, index.long()),
+           {"x": randn(3, 4), "index": torch.tensor([[0, 0, 3], [1, 2, 1], [3, 3, 3]]).float()}, grads=["x"])
+    record(s, "masked_fill", lambda x, mask: x.masked_fill(mask > 0, -2.5), {"x": randn(3, 4), "mask": (torch.rand(1, 4) > 0.5).float()},
+           grads=["x"])
+    record(s, "cat_dim1", lambda a, b: torch.cat([a, b], 1), {"a": randn(2, 3), "b": randn(2, 2)})
+    record(s, "stack_dim1", lambda a, b: torch.stack([a, b], 1), {"a": randn(2, 3), "b": randn(2, 3)})
+    record(s, "split_sizes", lambda x: dict(zip(("y0", "y1"), x.split([1, 3], 1))), {"x": randn(2, 4, 2)})
+    record(s, "chunk", lambda x: dict(zip(("y0", "y1", "y2"), x.chunk(3, 0))), {"x": randn(5, 2)})
+    record(s, "transpose_reshape", lambda x: x.transpose(0, 2).reshape(4, -1), {"x": randn(2, 3, 4)})
+    record(s, "permute", lambda x: x.permute(2, 0, 1), {"x": randn(2, 3, 4)})
+    record(s, "expand_sum", lambda x: x.expand(3, 2, 4) * 1.0, {"x": randn(2, 1)})
+    record(s, "narrow", lambda x: x.narrow(1, 1, 2), {"x": randn(3, 4)})
+    record(s, "slice", lambda x: x[1:, 1:4], {"x": randn(3, 5)})
+    record(s, "flip", lambda x: x.flip(0, 2), {"x": randn(2, 3, 4)})
+    record(s, "tril_triu", lambda x: {"tril": x.tril(-1), "triu": x.triu(1)}, {"x": randn(4, 4)})
+    write("indexing", s)
+
+
 def convolution():
     torch.manual_seed(103)
     s = {}
@@ -542,6 +567,23 @@ def optimizers(steps=20):
             trajectory["b"].append(b.detach().clone())
         for k, values in trajectory.items():
             s[f"{name}/trajectory.{k}"] = torch.stack(values)
+    # Gradient clipping of two fixed gradients: the total norm returned, and the gradients after clipping.
+    gradients = {"g0": 3 * randn(3, 2), "g1": 3 * randn(4)}
+    for name, clip in [("clip_grad_norm_2", lambda p: torch.nn.utils.clip_grad_norm_(p, 1.5)),
+                       ("clip_grad_norm_1", lambda p: torch.nn.utils.clip_grad_norm_(p, 2.0, norm_type=1)),
+                       ("clip_grad_norm_inf", lambda p: torch.nn.utils.clip_grad_norm_(p, 1.0, norm_type=float("inf"))),
+                       ("clip_grad_norm_not_exceeded", lambda p: torch.nn.utils.clip_grad_norm_(p, 100.0)),
+                       ("clip_grad_value", lambda p: torch.nn.utils.clip_grad_value_(p, 1.0))]:
+        params = [torch.zeros_like(g, requires_grad=True) for g in gradients.values()]
+        for p, g in zip(params, gradients.values()):
+            p.grad = g.clone()
+        total = clip(params)
+        for k, g in gradients.items():
+            s[f"{name}/input.{k}"] = g
+        for k, p in zip(gradients, params):
+            s[f"{name}/output.{k}"] = p.grad
+        if total is not None:
+            s[f"{name}/output.total_norm"] = total.detach().float()
     write("optimizers", s)
 
 
@@ -602,6 +644,7 @@ if __name__ == "__main__":
     elementwise()
     reductions()
     matmul()
+    indexing()
     convolution()
     layers()
     losses()

@@ -141,8 +141,29 @@ public sealed class OpReferenceTests
         ["max_pool2d_ties"] = c => Y(c["x"].MaxPool2d(2, stride: 1)),
     };
 
+    private static readonly Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>> indexing = new()
+    {
+        ["index_select_repeats"] = c => Y(c["x"].IndexSelect(1, c["index"])),
+        ["gather"] = c => Y(c["x"].Gather(1, c["index"])),
+        ["masked_fill"] = c => Y(c["x"].MaskedFill(c["mask"], -2.5f)),
+        ["cat_dim1"] = c => Y(Tensor.Cat([c["a"], c["b"]], 1)),
+        ["stack_dim1"] = c => Y(Tensor.Stack([c["a"], c["b"]], 1)),
+        ["split_sizes"] = c => Parts(c["x"].Split([1, 3], 1)),
+        ["chunk"] = c => Parts(c["x"].Chunk(3, 0)),
+        ["transpose_reshape"] = c => Y(c["x"].Transpose(0, 2).Reshape(4, -1)),
+        ["permute"] = c => Y(c["x"].Permute(2, 0, 1)),
+        ["expand_sum"] = c => Y(c["x"].Expand(3, 2, 4) * 1f),
+        ["narrow"] = c => Y(c["x"].Narrow(1, 1, 2)),
+        ["slice"] = c => Y(c["x"][1.., 1..4]),
+        ["flip"] = c => Y(c["x"].Flip(0, 2)),
+        ["tril_triu"] = c => new() { ["tril"] = c["x"].Tril(-1), ["triu"] = c["x"].Triu(1) },
+    };
+
+    private static Dictionary<string, Tensor> Parts(Tensor[] parts) => parts.Select((p, i) => ($"y{i}", p)).ToDictionary();
+
     private static readonly Dictionary<string, Dictionary<string, Func<ReferenceCase, Dictionary<string, Tensor>>>> families = new()
     {
+        ["indexing"] = indexing,
         ["elementwise"] = elementwise,
         ["reductions"] = reductions,
         ["matmul"] = matmul,
@@ -156,6 +177,7 @@ public sealed class OpReferenceTests
     [InlineData("reductions")]
     [InlineData("matmul")]
     [InlineData("convolution")]
+    [InlineData("indexing")]
     public void Every_PyTorch_case_of_the_family_has_its_DeepLearnKit_call(string family) =>
         Assert.Equal(ReferenceCase.CaseNames(family), families[family].Keys.Order());
 
@@ -174,6 +196,10 @@ public sealed class OpReferenceTests
     [Theory]
     [MemberData(nameof(Cases), "convolution")]
     public void Convolution_transposed_convolution_pooling_and_their_gradients_match_PyTorch(string name) => Check("convolution", name);
+
+    [Theory]
+    [MemberData(nameof(Cases), "indexing")]
+    public void Indexing_joining_and_views_and_their_gradients_match_PyTorch(string name) => Check("indexing", name);
 
     private static void Check(string family, string name)
     {

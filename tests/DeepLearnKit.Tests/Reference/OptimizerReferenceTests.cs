@@ -57,14 +57,30 @@ public sealed class OptimizerReferenceTests
             finalDivFactor: 100),
     };
 
+    /// <summary>Each clipping case: clips the parameters' gradients and returns the total norm (null for clipping by value).</summary>
+    private static readonly Dictionary<string, Func<Tensor[], double?>> clippings = new()
+    {
+        ["clip_grad_norm_2"] = p => GradClip.ClipGradNorm(p, 1.5),
+        ["clip_grad_norm_1"] = p => GradClip.ClipGradNorm(p, 2.0, normType: 1),
+        ["clip_grad_norm_inf"] = p => GradClip.ClipGradNorm(p, 1.0, normType: double.PositiveInfinity),
+        ["clip_grad_norm_not_exceeded"] = p => GradClip.ClipGradNorm(p, 100.0),
+        ["clip_grad_value"] = p =>
+        {
+            GradClip.ClipGradValue(p, 1.0);
+            return null;
+        },
+    };
+
     public static TheoryData<string> Optimizers => new(optimizers.Keys);
+
+    public static TheoryData<string> Clippings => new(clippings.Keys);
 
     public static TheoryData<string> Schedules => new(schedules.Keys);
 
     [Fact]
     public void Every_PyTorch_optimizer_and_schedule_case_has_its_DeepLearnKit_call()
     {
-        Assert.Equal(ReferenceCase.CaseNames("optimizers"), optimizers.Keys.Append("problem").Order());
+        Assert.Equal(ReferenceCase.CaseNames("optimizers"), optimizers.Keys.Concat(clippings.Keys).Append("problem").Order());
         Assert.Equal(ReferenceCase.CaseNames("schedules"), plateaus.Keys.Concat(schedules.Keys).Order());
     }
 
@@ -92,6 +108,20 @@ public sealed class OptimizerReferenceTests
         var reference = ReferenceCase.File("optimizers");
         PyTorchReference.AssertMatches(reference, $"{name}/trajectory.w", Tensor.Stack(ws));
         PyTorchReference.AssertMatches(reference, $"{name}/trajectory.b", Tensor.Stack(bs));
+    }
+
+    [Theory]
+    [MemberData(nameof(Clippings))]
+    public void Gradient_clipping_by_norm_and_by_value_matches_PyTorch(string name)
+    {
+        var c = new ReferenceCase("optimizers", name);
+        Tensor[] parameters = [.. new[] { "g0", "g1" }.Select(g => Tensor.ZerosLike(c.Reference($"input.{g}")).RequireGrad())];
+        parameters[0].Grad = c.Reference("input.g0").Clone();
+        parameters[1].Grad = c.Reference("input.g1").Clone();
+        var totalNorm = clippings[name](parameters);
+        var outputs = new Dictionary<string, Tensor> { ["g0"] = parameters[0].Grad!, ["g1"] = parameters[1].Grad! };
+        if (totalNorm is double norm) outputs["total_norm"] = Tensor.Scalar((float)norm);
+        c.Check(outputs);
     }
 
     [Theory]
