@@ -17,7 +17,8 @@ keeps them) and is named CASE/KIND.NAME:
     CASE/after.P      a buffer after the call (BatchNorm's running statistics after one training step)
 
 optimizers.safetensors holds the problem (problem/input.*) and, per optimizer, each parameter after every one of
-20 steps (CASE/trajectory.P, [20, ...]); schedules.safetensors holds CASE/lr, [epochs, groups]: each group's rate
+20 steps (CASE/trajectory.P, [20, ...]), and gradient clipping's cases (the gradients before, as input.*, and after, as
+output.*, with the total norm); schedules.safetensors holds CASE/lr, [epochs, groups]: each group's rate
 before each scheduler step (after each ReduceLROnPlateau step). Seeds are fixed, so the files change only when the
 cases do; together they are well under 1 MB. The cases' settings are written twice, here and in the tests'
 DeepLearnKit calls; a test also checks that it covers every case of its file.
