@@ -111,7 +111,8 @@ public static class Loss
 
     /// <summary>
     /// Binary cross-entropy of probabilities p ∈ [0, 1]: <c>ℓᵢ = −(yᵢ·log pᵢ + (1 − yᵢ)·log(1 − pᵢ))</c>, each log
-    /// clamped at −100 as PyTorch does (so p = 0 or 1 gives a finite loss; there its gradient is 0).
+    /// clamped at −100 as PyTorch does (so p = 0 or 1 gives a finite loss; there its gradient is 0, where PyTorch's is
+    /// <c>(p − y) / max(p(1 − p), 10⁻¹²)</c>, ±10¹² for a wrong saturated prediction).
     /// Prefer <see cref="BinaryCrossEntropyWithLogits(Tensor, Tensor, Reduction)"/> after a sigmoid: it is stable.
     /// Targets have the probabilities' shape, or one dim fewer when the last dim is 1 (see <see cref="BinaryTargets"/>).
     /// </summary>

@@ -106,22 +106,30 @@ public sealed partial class Tensor
     private Tensor Affine(float p, float q, string name) =>
         Autograd.Record(UnaryKernel(UnaryOp.Affine, p, q), name, [this], g => [p == 1 ? g : g * p]);
 
-    /// <summary><c>xᵖ</c>. ∂/∂x = p·xᵖ⁻¹.</summary>
+    /// <summary>
+    /// <c>xᵖ</c>. ∂/∂x = p·xᵖ⁻¹, and 0 for p = 0 (x⁰ = 1 everywhere, also at x = 0, where p·xᵖ⁻¹ would be 0·∞), as PyTorch.
+    /// </summary>
     public Tensor Pow(float exponent)
     {
         var x = this;
         return Autograd.Record(UnaryKernel(UnaryOp.Pow, exponent), "Pow", [x],
-            g => [g * (exponent * x.Pow(exponent - 1))]);
+            g => [exponent == 0 ? ZerosLike(g) : g * (exponent * x.Pow(exponent - 1))]);
     }
 
-    /// <summary><c>aᵇ</c> elementwise with broadcasting. ∂/∂a = b·aᵇ⁻¹, ∂/∂b = aᵇ·ln a.</summary>
+    /// <summary>
+    /// <c>aᵇ</c> elementwise with broadcasting. ∂/∂a = b·aᵇ⁻¹ (0 where b = 0), ∂/∂b = aᵇ·ln a (0 where a = 0 and b ≥ 0,
+    /// the limit of aᵇ·ln a, rather than 0·(−∞) = NaN), as PyTorch.
+    /// </summary>
     public Tensor Pow(Tensor exponent)
     {
         Tensor a = this, b = exponent;
         var y = BinaryKernel("Pow", BinaryOp.Pow, a, b);
         return Autograd.Record(y, "Pow", [a, b], g =>
-            [a.RequiresGrad ? (g * b * a.Pow(b - 1)).SumTo(a.dims) : null,
-             b.RequiresGrad ? (g * y * a.Log()).SumTo(b.dims) : null]);
+        {
+            var zero = Scalar(0).To(g.Device);
+            return [a.RequiresGrad ? Where(b == 0f, zero, g * b * a.Pow(b - 1)).SumTo(a.dims) : null,
+                    b.RequiresGrad ? Where((a == 0f) * (b >= 0f), zero, g * y * a.Log()).SumTo(b.dims) : null];
+        });
     }
 
     /// <summary><c>eˣ</c>. ∂/∂x = eˣ.</summary>

@@ -105,16 +105,26 @@ public sealed partial class Tensor
     /// <summary>The mean along one dim.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
 
-    /// <summary>The maximum over all elements. The gradient is shared evenly among tied maxima.</summary>
+    /// <summary>The maximum over all elements, as PyTorch's <c>x.max()</c>. The gradient is shared evenly among tied maxima (as PyTorch's).</summary>
     public Tensor Max() => MaxMin(ReduceOp.Max, null, keepDim: false);
 
-    /// <summary>The maximum along <paramref name="dim"/>. The gradient is shared evenly among tied maxima.</summary>
+    /// <summary>
+    /// The maximum along <paramref name="dim"/>, the values only (<see cref="ArgMax"/> gives the indices): PyTorch's
+    /// <c>torch.amax(x, dim)</c>. The gradient is shared evenly among tied maxima, as <c>amax</c>'s and <see cref="Max()"/>'s.
+    /// Here it differs from <c>torch.max(x, dim)</c>, which returns (values, indices) and sends the whole gradient to the
+    /// element at the index it returns (the first maximum, on PyTorch 1.13's CPU): for a row [3, 3] and upstream g this
+    /// gives [g/2, g/2], <c>torch.max(x, dim)</c> gives [g, 0]. Without ties the two agree.
+    /// </summary>
     public Tensor Max(int dim, bool keepDim = false) => MaxMin(ReduceOp.Max, [dim], keepDim);
 
-    /// <summary>The minimum over all elements.</summary>
+    /// <summary>The minimum over all elements, as PyTorch's <c>x.min()</c>; the gradient is shared evenly among tied minima.</summary>
     public Tensor Min() => MaxMin(ReduceOp.Min, null, keepDim: false);
 
-    /// <summary>The minimum along <paramref name="dim"/>.</summary>
+    /// <summary>
+    /// The minimum along <paramref name="dim"/>, the values only (<see cref="ArgMin"/> gives the indices): PyTorch's
+    /// <c>torch.amin(x, dim)</c>, the gradient shared evenly among tied minima. <c>torch.min(x, dim)</c> instead sends it
+    /// all to the index it returns; see <see cref="Max(int, bool)"/>.
+    /// </summary>
     public Tensor Min(int dim, bool keepDim = false) => MaxMin(ReduceOp.Min, [dim], keepDim);
 
     private Tensor MaxMin(ReduceOp op, int[]? dims, bool keepDim)
@@ -130,10 +140,18 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>The index of the maximum along <paramref name="dim"/> (over the flattened tensor when null), as floats.</summary>
+    /// <summary>
+    /// The index of the maximum along <paramref name="dim"/> (over the flattened tensor when null), as floats. Among tied
+    /// maxima it is the first, as <c>torch.argmax</c> and the indices of <c>torch.max(x, dim)</c> on PyTorch 1.13's CPU (on
+    /// CUDA PyTorch promises none in particular); a NaN counts as the maximum. <see cref="Max(int, bool)"/> gives the
+    /// values, but its gradient is shared among the ties rather than sent to this index.
+    /// </summary>
     public Tensor ArgMax(int? dim = null, bool keepDim = false) => ArgReduce(true, dim, keepDim);
 
-    /// <summary>The index of the minimum along <paramref name="dim"/> (over the flattened tensor when null), as floats.</summary>
+    /// <summary>
+    /// The index of the minimum along <paramref name="dim"/> (over the flattened tensor when null), as floats: the first
+    /// among tied minima, as <c>torch.argmin</c>; see <see cref="ArgMax"/>.
+    /// </summary>
     public Tensor ArgMin(int? dim = null, bool keepDim = false) => ArgReduce(false, dim, keepDim);
 
     private Tensor ArgReduce(bool max, int? dim, bool keepDim)
@@ -176,7 +194,8 @@ public sealed partial class Tensor
     public Tensor Std(int dim, int correction = 1, bool keepDim = false) => Std([dim], correction, keepDim);
 
     /// <summary>
-    /// <c>log Σ eˣ</c> along <paramref name="dim"/>, computed as <c>m + log Σ e^(x − m)</c> with m = max x.
+    /// <c>log Σ eˣ</c> along <paramref name="dim"/>, computed as <c>m + log Σ e^(x − m)</c> with m = max x (m = 0 where the
+    /// max is ±∞, so a row of −∞ gives −∞ and a row holding +∞ gives +∞ rather than ∞ − ∞ = NaN, as in PyTorch).
     /// ∂/∂x = softmax(x). Over an empty dim it is log 0 = −∞, as in PyTorch.
     /// </summary>
     public Tensor LogSumExp(int dim, bool keepDim = false)
@@ -190,6 +209,7 @@ public sealed partial class Tensor
             else
             {
                 var m = Max(dim, keepDim: true);
+                m = Where(m.Abs() == float.PositiveInfinity, Scalar(0).To(Device), m);
                 y = (this - m).Exp().Sum(dim, keepDim: true).Log() + m;
             }
         }

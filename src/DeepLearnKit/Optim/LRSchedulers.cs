@@ -65,25 +65,26 @@ public sealed class StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1
 
 /// <summary>
 /// Decays the rate by γ at each milestone (PyTorch's MultiStepLR): <c>η_t = η₀ · γ^(number of milestones m ≤ t)</c>,
-/// i.e. <c>γ^bisect_right(milestones, t)</c>. Milestones are step counts in increasing order.
+/// i.e. <c>γ^bisect_right(milestones, t)</c>. Milestones are step counts in non-decreasing order; one given twice decays
+/// twice there (γ²), as in PyTorch (which also sorts unordered milestones; here they are an error).
 /// </summary>
 public sealed class MultiStepLR(Optimizer optimizer, IReadOnlyList<int> milestones, double gamma = 0.1) : LRScheduler(optimizer)
 {
-    private readonly int[] milestones = Increasing(milestones);
+    private readonly int[] milestones = NonDecreasing(milestones);
 
-    /// <summary>The milestones, in increasing order.</summary>
+    /// <summary>The milestones, in non-decreasing order.</summary>
     public IReadOnlyList<int> Milestones => milestones;
 
     /// <inheritdoc/>
     public override double LearningRateAt(double baseLr, int t) => baseLr * Math.Pow(gamma, milestones.Count(m => m <= t));
 
-    private static int[] Increasing(IReadOnlyList<int> milestones)
+    private static int[] NonDecreasing(IReadOnlyList<int> milestones)
     {
         ArgumentNullException.ThrowIfNull(milestones);
         for (int i = 0; i < milestones.Count; i++)
-            if (milestones[i] < 0 || (i > 0 && milestones[i] <= milestones[i - 1]))
+            if (milestones[i] < 0 || (i > 0 && milestones[i] < milestones[i - 1]))
                 throw new ArgumentOutOfRangeException(nameof(milestones),
-                    $"MultiStepLR: milestones must be non-negative and increasing, got [{string.Join(", ", milestones)}].");
+                    $"MultiStepLR: milestones must be non-negative and in non-decreasing order, got [{string.Join(", ", milestones)}].");
         return [.. milestones];
     }
 }
