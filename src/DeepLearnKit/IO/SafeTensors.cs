@@ -64,8 +64,9 @@ public static class SafeTensors
 
     /// <summary>
     /// Writes float32 <paramref name="tensors"/> (<c>F32</c>) and <paramref name="int8Tensors"/> (<c>I8</c>, one byte per
-    /// value) to one file, atomically as <see cref="Save"/> does. The F32 tensors come first, then the I8 ones, each group sorted by name (the reference writer's order: larger
-    /// alignment first), so every F32 tensor starts 4-byte aligned. Read the file back with <see cref="LoadWithInt8"/>.
+    /// value) to one file, atomically as <see cref="Save"/> does. The F32 tensors come first, then the I8 ones, each group
+    /// sorted by name (the reference writer's order: larger dtypes first), so every F32 tensor starts 4-byte aligned.
+    /// Read the file back with <see cref="LoadWithInt8"/>; <see cref="Load"/> refuses its I8 tensors.
     /// </summary>
     public static void SaveWithInt8(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, Int8Data> int8Tensors,
         IReadOnlyDictionary<string, string>? metadata = null)
