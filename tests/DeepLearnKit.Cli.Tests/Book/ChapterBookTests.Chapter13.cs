@@ -1,7 +1,8 @@
 // Chapter 13's claims, read from the executed chapter: magnitude pruning keeps the rule (every pruned |w| at most every
 // kept one) and its masks through Adam steps, accuracy against sparsity bends as the text says and fine-tuning at 80 %
 // stays within 1 point of dense; every int8 weight is within s/2 of its value, the int8 model within 0.5 points of
-// float32 at about a quarter of the file size, reloaded exactly; and the distillation verdict matches its numbers.
+// float32 at about a quarter of the file size, reloaded exactly; the distillation verdicts (one seed, five seeds) match their
+// numbers, and the distilled student's test cross-entropy is lower while the one on labels alone begins to overfit.
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -61,7 +62,7 @@ public partial class ChapterBookTests
     }
 
     [Fact]
-    public void Chapter_13s_distillation_verdict_is_the_one_its_accuracies_give()
+    public void Chapter_13s_distillation_verdicts_follow_its_accuracies_and_the_distilled_student_has_the_lower_test_cross_entropy()
     {
         string text = ExecutedText("13-compression.ipynb");
         var runs = Regex.Match(text, @"student 784-32-10 on 1000 labelled images, 30 epochs: labels alone (0\.\d+), distilled \(T = 4, α = 0\.9\) (0\.\d+)");
@@ -72,6 +73,18 @@ public partial class ChapterBookTests
         Assert.True(verdict.Success, "chapter 13 says which student won:\n" + text);
         Assert.Equal(distilled > labels ? "wins by" : "does not win: labels alone are ahead by", verdict.Groups[1].Value);
         Assert.Equal(Math.Abs(distilled - labels), Number(verdict, 2), 0.00015);   // both printed to 4 decimals
+        var seeds = Regex.Match(text, @"distilled minus labels alone, seeds 2-6: ((?:[+-]0\.\d+(?:, )?){5}) \(mean ([+-]0\.\d+)\)");
+        Assert.True(seeds.Success, "chapter 13 repeats the pair over five seeds:\n" + text);
+        var differences = seeds.Groups[1].Value.Split(", ").Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Math.Round(distilled - labels, 4), differences[0], 0.00015);
+        Assert.Equal(differences.Average(), Number(seeds, 2), 0.0002);
+        Assert.Contains(differences.All(d => d > 0) ? "distillation wins on every seed"
+            : $"distillation does not win reliably here: it is ahead on {differences.Count(d => d > 0)} of 5 seeds", text);
+        var crossEntropy = Regex.Match(text, @"test cross-entropy \(seed 2\): labels alone (\d\.\d+), distilled (\d\.\d+)");
+        Assert.True(crossEntropy.Success && Number(crossEntropy, 2) < Number(crossEntropy, 1), "the distilled student's test cross-entropy is lower:\n" + text);
+        var overfit = Regex.Match(text, @"labels alone: test cross-entropy lowest (\d\.\d+) after epoch (\d+), (\d\.\d+) after epoch 30 \(overfitting: True\)");
+        Assert.True(overfit.Success && Number(overfit, 3) > Number(overfit, 1) + 0.01 && Number(overfit, 3) == Number(crossEntropy, 1),
+            "the student on labels alone has begun to overfit:\n" + text);
         var soft = Regex.Matches(text, @"\(a shirt\), T = (\d): Shirt (0\.\d+)");
         Assert.True(soft.Count == 2 && Number(soft[1], 2) < Number(soft[0], 2), "the temperature softens the teacher's outputs:\n" + text);
     }
