@@ -87,57 +87,74 @@ public sealed partial class Tensor
         }
 
         using var _ = NoGrad();
+        var pending = new PendingGradients(this, gradient.Detach());
         var order = TopologicalOrder(this);
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [this] = gradient.Detach() };
-        var owned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        for (int i = order.Count - 1; i >= 0; i--)
+        for (int i = order.Count - 1; i >= 0; i--)          // from this tensor back towards the leaves
         {
             var node = order[i];
-            if (!grads.Remove(node, out var g)) continue;
-            // g may now be handed on unchanged (Add's backward passes it to both inputs), so it is no
-            // longer a private buffer that a slice may add into in place.
-            owned.Remove(g);
-            if (node.GradFn is null || node.retainsGrad)
-                node.Grad = node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g;
+            if (pending.Take(node) is not { } g) continue;  // no gradient reached it
+            if (node.IsLeaf || node.retainsGrad) node.Grad = node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g;
             if (node.GradFn is not { } fn) continue;
-
             if (fn.AccumulateInto is { } accumulate)
             {
-                var input = fn.Inputs[0];
-                if (input.RequiresGrad)
-                {
-                    // Add in place only into a buffer this pass made: another gradient may be shared.
-                    if (!grads.TryGetValue(input, out var buffer) || !owned.Contains(buffer))
-                    {
-                        buffer = buffer is null ? ZerosLike(input) : buffer.Clone();
-                        owned.Add(buffer);
-                        grads[input] = buffer;
-                    }
-                    accumulate(g, buffer);
-                }
-                if (!retainGraph) fn.Release();
-                continue;
+                if (fn.Inputs[0].RequiresGrad) pending.AccumulateInto(fn.Inputs[0], g, accumulate);
             }
-
-            var inputGrads = fn.Apply(g);
-            for (int k = 0; k < fn.Inputs.Count; k++)
+            else
             {
-                var input = fn.Inputs[k];
-                if (!input.RequiresGrad || inputGrads[k] is not { } ig) continue;
-                if (!Shapes.Equal(ig.dims, input.dims))
-                    throw new InvalidOperationException($"Backward: {fn.Name} returned a gradient of shape {Shapes.Format(ig.dims)} for an input of shape {Shapes.Format(input.dims)}.");
-                if (!grads.TryGetValue(input, out var acc)) grads[input] = ig;
-                else if (owned.Contains(acc)) acc.AssignBinary(Backends.BinaryOp.Add, acc, ig);
-                else
-                {
-                    // The first sum is a new buffer that only this pass holds: later gradients (an RNN's weight
-                    // gets one per time step) are added into it in place instead of allocating a sum each time.
-                    var sum = acc + ig;
-                    owned.Add(sum);
-                    grads[input] = sum;
-                }
+                var inputGrads = fn.Apply(g);                   // the chain rule: ∂L/∂input from ∂L/∂output
+                for (int k = 0; k < fn.Inputs.Count; k++)
+                    if (fn.Inputs[k].RequiresGrad && inputGrads[k] is { } inputGrad) pending.Add(fn, fn.Inputs[k], inputGrad);
             }
             if (!retainGraph) fn.Release();
+        }
+    }
+
+    /// <summary>
+    /// The gradients on their way back during one <see cref="Backward"/>: ∂L/∂t for each tensor t some of whose consumers
+    /// have sent theirs, summed as they arrive. Summing allocates once per tensor: the first sum is a buffer only this pass
+    /// holds ("owned"), and later gradients (an RNN's weight gets one per time step) are added into it in place. A
+    /// gradient an op handed on unchanged (Add's backward passes it to both inputs) is shared, so it is never added into.
+    /// </summary>
+    private sealed class PendingGradients
+    {
+        private readonly Dictionary<Tensor, Tensor> grads = new(ReferenceEqualityComparer.Instance);
+        private readonly HashSet<Tensor> owned = new(ReferenceEqualityComparer.Instance);
+
+        public PendingGradients(Tensor root, Tensor gradient) => grads[root] = gradient;
+
+        /// <summary>∂L/∂node, complete once every consumer of node has been processed, or null when none reached it.</summary>
+        public Tensor? Take(Tensor node)
+        {
+            if (!grads.Remove(node, out var g)) return null;
+            owned.Remove(g);   // it may now be handed on unchanged, so it is no longer private to one tensor
+            return g;
+        }
+
+        /// <summary>Adds an op's gradient for one of its inputs.</summary>
+        public void Add(GradFn op, Tensor input, Tensor gradient)
+        {
+            if (!Shapes.Equal(gradient.dims, input.dims))
+                throw new InvalidOperationException($"Backward: {op.Name} returned a gradient of shape {Shapes.Format(gradient.dims)} for an input of shape {Shapes.Format(input.dims)}.");
+            if (!grads.TryGetValue(input, out var sum)) grads[input] = gradient;
+            else if (owned.Contains(sum)) sum.AssignBinary(Backends.BinaryOp.Add, sum, gradient);
+            else
+            {
+                var buffer = sum + gradient;
+                owned.Add(buffer);
+                grads[input] = buffer;
+            }
+        }
+
+        /// <summary>Lets a slice's backward add its gradient into the input's buffer in place (one this pass owns).</summary>
+        public void AccumulateInto(Tensor input, Tensor gradient, Action<Tensor, Tensor> accumulate)
+        {
+            if (!grads.TryGetValue(input, out var buffer) || !owned.Contains(buffer))
+            {
+                buffer = buffer is null ? ZerosLike(input) : buffer.Clone();
+                owned.Add(buffer);
+                grads[input] = buffer;
+            }
+            accumulate(gradient, buffer);
         }
     }
 

@@ -133,7 +133,7 @@ public static class Loss
     public static Tensor BinaryCrossEntropyWithLogits(Tensor logits, Tensor targets, Reduction reduction = Reduction.Mean)
     {
         targets = BinaryTargets("BinaryCrossEntropyWithLogits", logits, targets);
-        var zero = Tensor.Scalar(0).To(logits.Device);
+        var zero = Tensor.Scalar(0, logits.Device);
         var loss = Tensor.Maximum(logits, zero) - logits * targets + ((-logits.Abs()).Exp() + 1f).Log();
         return Reduce(loss, reduction);
     }
@@ -156,7 +156,7 @@ public static class Loss
         {
             // log 1 = 0 where q = 0; a negative or NaN q keeps its value, whose log is NaN, so the loss shows it as NaN
             // without copying the targets to the host.
-            var one = Tensor.Scalar(1).To(targets.Device);
+            var one = Tensor.Scalar(1, targets.Device);
             var safeLogTargets = Tensor.Where(targets > 0f, targets, Tensor.Where(targets >= 0f, one, targets)).Log();
             loss = targets * (safeLogTargets - logProbs);
         }
@@ -186,7 +186,7 @@ public static class Loss
         foreach (float y in targets.ToArray())
             if (y is not (1 or -1))
                 throw new ArgumentOutOfRangeException(nameof(targets), $"Hinge: targets must be −1 or +1, got {y}.");
-        var zero = Tensor.Scalar(0).To(scores.Device);
+        var zero = Tensor.Scalar(0, scores.Device);
         return Reduce(Tensor.Maximum(zero, 1f - targets * scores), reduction);
     }
 
@@ -199,7 +199,7 @@ public static class Loss
         if (scores.Rank != 2)
             throw new ArgumentException($"MultiClassHinge: scores must be [N, C], got shape {Shapes.Format(scores.Shape)}.");
         CheckClassTargets("MultiClassHinge", scores, targets);
-        var zero = Tensor.Scalar(0).To(scores.Device);
+        var zero = Tensor.Scalar(0, scores.Device);
         var correct = scores.Gather(1, targets.Unsqueeze(1)); // [N, 1]
         var margins = Tensor.Maximum(zero, 1f - correct + scores); // [N, C]; the c = y term is exactly 1
         return Reduce((margins.Sum(1) - 1f) / (float)scores.Size(1), reduction);
@@ -262,8 +262,8 @@ public static class Loss
     private static Tensor ClampedLog(Tensor p)
     {
         var positive = p > 0f;
-        var safe = Tensor.Where(positive, p, Tensor.Scalar(1).To(p.Device));
-        return Tensor.Where(positive, safe.Log(), Tensor.Scalar(-100).To(p.Device)).Clamp(min: -100);
+        var safe = Tensor.Where(positive, p, Tensor.Scalar(1, p.Device));
+        return Tensor.Where(positive, safe.Log(), Tensor.Scalar(-100, p.Device)).Clamp(min: -100);
     }
 
     private static void SameShape(string loss, Tensor prediction, Tensor target)

@@ -96,7 +96,7 @@ public sealed partial class Tensor
     public static Tensor operator *(float s, Tensor x) => x.Affine(s, 0, "MulScalar");
 
     /// <summary><c>x / s</c>.</summary>
-    public static Tensor operator /(Tensor x, float s) => x / Scalar(s).To(x.Device);
+    public static Tensor operator /(Tensor x, float s) => x / Scalar(s, x.Device);
 
     /// <summary><c>s / x</c>. ∂/∂x = −s/x².</summary>
     public static Tensor operator /(float s, Tensor x) =>
@@ -220,22 +220,22 @@ public sealed partial class Tensor
     public static Tensor operator >=(Tensor a, Tensor b) => BinaryKernel("Ge", BinaryOp.Ge, a, b);
 
     /// <summary>1 where <c>x == s</c>, else 0.</summary>
-    public static Tensor operator ==(Tensor x, float s) => x == Scalar(s).To(x.Device);
+    public static Tensor operator ==(Tensor x, float s) => x == Scalar(s, x.Device);
 
     /// <summary>1 where <c>x != s</c>, else 0.</summary>
-    public static Tensor operator !=(Tensor x, float s) => x != Scalar(s).To(x.Device);
+    public static Tensor operator !=(Tensor x, float s) => x != Scalar(s, x.Device);
 
     /// <summary>1 where <c>x &lt; s</c>, else 0.</summary>
-    public static Tensor operator <(Tensor x, float s) => x < Scalar(s).To(x.Device);
+    public static Tensor operator <(Tensor x, float s) => x < Scalar(s, x.Device);
 
     /// <summary>1 where <c>x ≤ s</c>, else 0.</summary>
-    public static Tensor operator <=(Tensor x, float s) => x <= Scalar(s).To(x.Device);
+    public static Tensor operator <=(Tensor x, float s) => x <= Scalar(s, x.Device);
 
     /// <summary>1 where <c>x &gt; s</c>, else 0.</summary>
-    public static Tensor operator >(Tensor x, float s) => x > Scalar(s).To(x.Device);
+    public static Tensor operator >(Tensor x, float s) => x > Scalar(s, x.Device);
 
     /// <summary>1 where <c>x ≥ s</c>, else 0.</summary>
-    public static Tensor operator >=(Tensor x, float s) => x >= Scalar(s).To(x.Device);
+    public static Tensor operator >=(Tensor x, float s) => x >= Scalar(s, x.Device);
 
     /// <summary>Reference equality (== on tensors compares elements).</summary>
     public override bool Equals(object? obj) => ReferenceEquals(this, obj);

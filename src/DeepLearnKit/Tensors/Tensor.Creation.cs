@@ -35,19 +35,35 @@ public sealed partial class Tensor
     /// <summary>A 0-dimensional tensor holding <paramref name="value"/>.</summary>
     public static Tensor Scalar(float value) => new(Device.Cpu.Backend.Upload([value]), []);
 
+    /// <summary>A 0-dimensional tensor holding <paramref name="value"/>, made on <paramref name="device"/> by a fill (nothing crosses from the host).</summary>
+    public static Tensor Scalar(float value, Device device) => Full(value, [], device);
+
     /// <summary>A scalar tensor, so that <c>Tensor t = 2f;</c> and <c>x[0] = 1f;</c> read naturally.</summary>
     public static implicit operator Tensor(float value) => Scalar(value);
 
     /// <summary>A tensor of zeros.</summary>
-    public static Tensor Zeros(params int[] shape) => Empty(Shapes.Validate("Zeros", (int[])shape.Clone()), Device.Cpu);
+    public static Tensor Zeros(params int[] shape) => Zeros(shape, Device.Cpu);
 
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(params int[] shape) => Full(1f, shape);
 
-    /// <summary>A tensor with every element equal to <paramref name="value"/>.</summary>
-    public static Tensor Full(float value, params int[] shape)
+    /// <summary>A tensor of zeros on <paramref name="device"/>, allocated there: <c>Tensor.Zeros([2, 3], Device.Gpu)</c>.</summary>
+    public static Tensor Zeros(int[] shape, Device device)
     {
-        var t = Zeros(shape);
+        ArgumentNullException.ThrowIfNull(device);
+        return Empty(Shapes.Validate("Zeros", (int[])shape.Clone()), device);
+    }
+
+    /// <summary>A tensor of ones on <paramref name="device"/>, filled there.</summary>
+    public static Tensor Ones(int[] shape, Device device) => Full(1f, shape, device);
+
+    /// <summary>A tensor with every element equal to <paramref name="value"/>.</summary>
+    public static Tensor Full(float value, params int[] shape) => Full(value, shape, Device.Cpu);
+
+    /// <summary>A tensor with every element equal to <paramref name="value"/> on <paramref name="device"/>, filled there.</summary>
+    public static Tensor Full(float value, int[] shape, Device device)
+    {
+        var t = Zeros(shape, device);
         if (value != 0) t.Backend.Fill(t.storage, t.Layout, value);
         return t;
     }

@@ -21,8 +21,12 @@ public sealed record RocCurve(IReadOnlyList<double> FalsePositiveRate, IReadOnly
 /// <c>roc_auc_score(multi_class="ovr", average="macro")</c>).
 /// </summary>
 /// <param name="Curves">The curve of each class, in class order.</param>
-public sealed record MulticlassRoc(IReadOnlyList<RocCurve> Curves)
+/// <param name="ClassNames">The classes' names, in class order, or null (then the pictures number them).</param>
+public sealed record MulticlassRoc(IReadOnlyList<RocCurve> Curves, IReadOnlyList<string>? ClassNames = null)
 {
+    /// <summary>Class <paramref name="c"/>'s name, or its number when the classes have no names.</summary>
+    public string ClassName(int c) => ClassNames is { } names && c < names.Count ? names[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Each class's area under its one-vs-rest curve.</summary>
     public IReadOnlyList<double> Auc => Curves.Select(c => c.Auc).ToArray();
 
@@ -116,6 +120,23 @@ public static class Metrics
         return (double)correct / expected.Length;
     }
 
+    /// <summary>
+    /// The examples a classifier got wrong, in order: each n with predicted class ≠ <c>targets[n]</c>, where the prediction
+    /// is the argmax of <paramref name="outputs"/>[n] ([N, C] scores; the lowest id among ties) or <paramref name="outputs"/>[n]
+    /// itself ([N] predicted ids).
+    /// </summary>
+    public static IReadOnlyList<(int Index, int Actual, int Predicted)> Misclassified(Tensor outputs, Tensor targets)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Rank != 1 || outputs.Rank is not (1 or 2) || outputs.Size(0) != targets.Size(0))
+            throw new ArgumentException($"Misclassified: needs outputs [N, C] or predicted ids [N] and class ids [N], got {Shapes.Format(outputs.Shape)} and {Shapes.Format(targets.Shape)}.");
+        float[] predicted;
+        using (Tensor.NoGrad()) predicted = outputs.Rank == 2 ? outputs.ArgMax(-1).ToArray() : outputs.ToArray();
+        var actual = targets.ToArray();
+        return Enumerable.Range(0, actual.Length).Where(n => predicted[n] != actual[n]).Select(n => (n, (int)actual[n], (int)predicted[n])).ToArray();
+    }
+
     /// <summary>The ROC curve of <paramref name="scores"/> (higher means more positive) against binary <paramref name="targets"/> (0 or 1).</summary>
     public static RocCurve RocCurve(Tensor scores, Tensor targets) => RocCurve(scores.ToArray(), targets.ToArray());
 
@@ -156,11 +177,14 @@ public static class Metrics
     /// <summary>
     /// One-vs-rest ROC curves of <paramref name="scores"/> [N, C] (probabilities or logits; higher means more likely)
     /// against class ids <paramref name="targets"/> [N]: curve c is <see cref="RocCurve(Tensor, Tensor)"/> of column c
-    /// against <c>targets == c</c>. Every class must occur, and not be the only one.
+    /// against <c>targets == c</c>. Every class must occur, and not be the only one. <paramref name="classNames"/>, when
+    /// given, names the C classes in the pictures.
     /// </summary>
-    public static MulticlassRoc RocCurves(Tensor scores, Tensor targets)
+    public static MulticlassRoc RocCurves(Tensor scores, Tensor targets, IReadOnlyList<string>? classNames = null)
     {
         var (n, classes, ids) = ClassScores("RocCurves", scores, targets);
+        if (classNames is not null && classNames.Count != classes)
+            throw new ArgumentException($"RocCurves: {classNames.Count} class names for {classes} classes.", nameof(classNames));
         var values = scores.ToArray();
         var curves = new RocCurve[classes];
         var column = new float[n];
@@ -175,7 +199,7 @@ public static class Metrics
             try { curves[c] = RocCurve(column, isClass); }
             catch (ArgumentException e) { throw new ArgumentException($"RocCurves: class {c}: {e.Message}", e); }
         }
-        return new MulticlassRoc(curves);
+        return new MulticlassRoc(curves, classNames);
     }
 
     /// <summary>

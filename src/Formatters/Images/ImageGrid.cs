@@ -2,6 +2,7 @@
 // namespace with the other pictures a chapter makes; the PNG encoder and tensor-to-pixels code stay in Images.
 using System.Text;
 using DeepLearnKit.Formatters.Images;
+using DeepLearnKit.Training;
 
 namespace DeepLearnKit.Formatters;
 
@@ -36,16 +37,13 @@ public sealed class ImageGrid
     public static ImageGrid Misclassified(Tensor images, Tensor outputs, Tensor targets, IReadOnlyList<string>? classNames = null, int limit = 32, int columns = 8)
     {
         ArgumentNullException.ThrowIfNull(images);
-        float[] predicted;
-        using (Tensor.NoGrad()) predicted = outputs.Rank == targets.Rank + 1 ? outputs.ArgMax(-1).ToArray() : outputs.ToArray();
-        var actual = targets.ToArray();
-        if (predicted.Length != actual.Length || images.Size(0) != actual.Length)
+        var wrong = Metrics.Misclassified(outputs, targets).Take(limit).ToArray();
+        if (images.Size(0) != targets.Size(0))
             throw new ArgumentException($"ImageGrid.Misclassified: images {Html.Shape(images.Shape)}, outputs {Html.Shape(outputs.Shape)} and targets {Html.Shape(targets.Shape)} must have the same N.");
-        var wrong = Enumerable.Range(0, actual.Length).Where(i => predicted[i] != actual[i]).Take(limit).ToArray();
         if (wrong.Length == 0) throw new ArgumentException("ImageGrid.Misclassified: every example is classified correctly; there is nothing to show.");
-        string Name(float c) => classNames is not null && c >= 0 && c < classNames.Count ? classNames[(int)c] : ((int)c).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var picked = Tensor.Stack(wrong.Select(i => images.Select(0, i)).ToArray());
-        return new ImageGrid(picked, wrong.Select(i => $"{Name(actual[i])} → {Name(predicted[i])}").ToArray(), columns);
+        string Name(int c) => classNames is not null && c >= 0 && c < classNames.Count ? classNames[c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var picked = Tensor.Stack(wrong.Select(w => images.Select(0, w.Index)).ToArray());
+        return new ImageGrid(picked, wrong.Select(w => $"{Name(w.Actual)} → {Name(w.Predicted)}").ToArray(), columns);
     }
 
     /// <summary>The images as 8-bit pixels.</summary>

@@ -213,4 +213,16 @@ public class MetricsTests
         for (int i = 0; i < n; i++) t[i] = i % 2;
         Assert.InRange(Metrics.Calibration(Tensor.FromArray(p, n, 2), Tensor.FromArray(t)).ExpectedCalibrationError, 0.2, 0.3);
     }
+
+    [Fact]
+    public void Misclassified_lists_each_wrong_example_with_its_true_and_argmax_class_in_order()
+    {
+        // Rows: argmax 1 (true 1, right), 0 (true 2, wrong), a tie 0/2 → the lowest id 0 (true 2, wrong), 2 (true 2, right).
+        var scores = Tensor.FromArray([0.1f, 0.8f, 0.1f, 0.6f, 0.3f, 0.1f, 0.4f, 0.2f, 0.4f, 0f, 0f, 1f], 4, 3);
+        var targets = Tensor.FromArray([1f, 2f, 2f, 2f]);
+        Assert.Equal([(1, 2, 0), (2, 2, 0)], Metrics.Misclassified(scores, targets));
+        Assert.Equal([(0, 1, 0), (3, 2, 1)], Metrics.Misclassified(Tensor.FromArray([0f, 2f, 2f, 1f]), targets));
+        Assert.Empty(Metrics.Misclassified(targets, targets));
+        Assert.Contains("[4, 3] and [3]", Assert.Throws<ArgumentException>(() => Metrics.Misclassified(scores, targets[..3])).Message);
+    }
 }

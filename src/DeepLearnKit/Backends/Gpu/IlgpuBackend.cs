@@ -142,8 +142,32 @@ internal sealed class IlgpuBackend : IBackend
 
     public TensorStorage AllocateUninitialized(int length) => NewStorage(length);
 
+    /// <summary>
+    /// Counts this backend's host transfers (Upload and Download calls) made by the calling code's async flow until the
+    /// result is disposed: what a test uses to show that an op stays on the device.
+    /// </summary>
+    internal static TransferCount CountTransfers()
+    {
+        var count = new TransferCount(transferCount.Value);
+        transferCount.Value = count;
+        return count;
+    }
+
+    private static readonly AsyncLocal<TransferCount?> transferCount = new();
+
+    /// <summary>Host transfers counted by <see cref="CountTransfers"/>.</summary>
+    internal sealed class TransferCount(TransferCount? outer) : IDisposable
+    {
+        public int Uploads { get; internal set; }
+
+        public int Downloads { get; internal set; }
+
+        public void Dispose() => transferCount.Value = outer;
+    }
+
     public TensorStorage Upload(ReadOnlySpan<float> data)
     {
+        if (transferCount.Value is { } count) count.Uploads++;
         var storage = NewStorage(data.Length);
         if (data.Length > 0) storage.Elements.CopyFromCPU(data);
         return storage;
@@ -151,6 +175,7 @@ internal sealed class IlgpuBackend : IBackend
 
     public void Download(TensorStorage source, Span<float> destination)
     {
+        if (transferCount.Value is { } count) count.Downloads++;
         Enter();
         var s = Storage(source, nameof(Download));
         if (destination.Length != s.Length)

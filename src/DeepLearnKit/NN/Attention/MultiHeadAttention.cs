@@ -90,12 +90,12 @@ public sealed class MultiHeadAttention : Module
 
         if (causal)
         {
-            var causalMask = CausalMask(t, s).To(query.Device); // (T, S)
+            var causalMask = CausalMasks.GetOrAdd((t, s, query.Device), key => CausalMask(key.T, key.S).To(key.Device)); // (T, S)
             mask = mask is null ? causalMask : mask + causalMask;
         }
         if (keyPaddingMask is not null)
         {
-            var padding = PaddingMask(keyPaddingMask).To(query.Device); // (N, 1, 1, S)
+            var padding = PaddingMask(keyPaddingMask.To(query.Device)); // (N, 1, 1, S)
             mask = mask is null ? padding : mask + padding;
         }
         var heads = ScaledDotProductAttention(q, k, v, mask, out var weights, Dropout, IsTraining); // (N, h, T, d)
@@ -141,12 +141,22 @@ public sealed class MultiHeadAttention : Module
         return Tensor.FromArray(values, t, s);
     }
 
-    /// <summary>key_padding_mask [N, S] (nonzero = padding) as an additive mask [N, 1, 1, S]: −∞ at padding, 0 elsewhere.</summary>
+    /// <summary>
+    /// The causal masks already made, by (T, S, device): a model calls with a few sequence lengths, so each mask is built
+    /// and moved to its device once instead of on every forward pass. They are constants no caller can reach.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int T, int S, Device Device), Tensor> CausalMasks = new();
+
+    /// <summary>
+    /// key_padding_mask [N, S] (nonzero = padding) as an additive mask [N, 1, 1, S]: −∞ at padding, 0 elsewhere, computed
+    /// on the mask's device.
+    /// </summary>
     private static Tensor PaddingMask(Tensor keyPaddingMask)
     {
-        var values = keyPaddingMask.ToArray();
-        for (int i = 0; i < values.Length; i++) values[i] = values[i] != 0 ? float.NegativeInfinity : 0;
-        return Tensor.FromArray(values, keyPaddingMask.Size(0), 1, 1, keyPaddingMask.Size(1));
+        var device = keyPaddingMask.Device;
+        using var _ = Tensor.NoGrad();
+        return Tensor.Where(keyPaddingMask != 0f, Tensor.Scalar(float.NegativeInfinity, device), Tensor.Scalar(0, device))
+            .Reshape(keyPaddingMask.Size(0), 1, 1, keyPaddingMask.Size(1));
     }
 
     /// <inheritdoc/>

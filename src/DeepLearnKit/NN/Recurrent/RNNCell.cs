@@ -71,7 +71,7 @@ internal static class CellInput
         bool unbatched = input.Rank == 1;
         var x = unbatched ? input.Unsqueeze(0) : input; // (N, in)
         int n = x.Size(0);
-        if (hx is null) return (x, Tensor.Zeros(n, hiddenSize).To(x.Device), unbatched);
+        if (hx is null) return (x, Tensor.Zeros([n, hiddenSize], x.Device), unbatched);
         var h = unbatched ? hx.Unsqueeze(0) : hx; // (N, H)
         if (!Shapes.Equal(h.Shape, [n, hiddenSize]))
             throw new ArgumentException($"{op}: expected a hidden state {Shapes.Format(unbatched ? [hiddenSize] : [n, hiddenSize])} for an input {Shapes.Format(input.Shape)}, got {Shapes.Format(hx.Shape)}.");

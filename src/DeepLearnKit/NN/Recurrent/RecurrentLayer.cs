@@ -215,7 +215,7 @@ public abstract class RecurrentLayer : Module
     private Tensor InitialState(string name, string what, Tensor? state, int batch, bool unbatched, Device device)
     {
         int runs = NumLayers * Directions;
-        if (state is null) return Tensor.Zeros(runs, batch, HiddenSize).To(device);
+        if (state is null) return Tensor.Zeros([runs, batch, HiddenSize], device);
         int[] expected = unbatched ? [runs, HiddenSize] : [runs, batch, HiddenSize];
         if (!Shapes.Equal(state.Shape, expected))
             throw new ArgumentException($"{name}: expected {what} of shape {Shapes.Format(expected)} (layers·directions, batch, hidden), got {Shapes.Format(state.Shape)}.");

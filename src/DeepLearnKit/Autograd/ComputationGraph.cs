@@ -1,10 +1,10 @@
 // The autograd graph behind a tensor as data to draw: one node per tensor (its data and grad) and one per op, as
 // micrograd's draw_dot shows them, found by walking GradFn.Inputs back from the tensor; or of any values that know
-// their inputs and op (a notebook's own scalar autograd). In the root namespace, so
-// `using DeepLearnKit.Formatters;` brings every picture a chapter makes; the renderer (GraphSvg) stays in Graphs.
-using DeepLearnKit.Formatters.Graphs;
+// their inputs and op (a notebook's own scalar autograd). The walk is engine logic, so it lives beside GradFn; the
+// formatters draw the result (Formatters/Graphs/GraphSvg.cs).
+using System.Globalization;
 
-namespace DeepLearnKit.Formatters;
+namespace DeepLearnKit;
 
 /// <summary>A node of a <see cref="ComputationGraph"/>: a tensor (value) or the op that made one.</summary>
 /// <param name="Id">Its index in <see cref="ComputationGraph.Nodes"/>.</param>
@@ -48,7 +48,7 @@ public sealed class ComputationGraph
         return Walk(tensor, t => t.GradFn?.Name, t => t.GradFn?.Inputs ?? [], t =>
         {
             string label = t.Name ?? (t.GradFn is null ? (t.RequiresGrad ? "leaf" : "constant") : "value");
-            return new GraphNode(0, label + " " + Html.Shape(t.Shape), false, Describe(t), t.Grad is { } g ? Describe(g) : null, 0,
+            return new GraphNode(0, label + " " + Shapes.Format(t.Shape), false, Describe(t), t.Grad is { } g ? Describe(g) : null, 0,
                 t.Grad is null ? NoGradReason(t) : null);
         }, maxNodes);
     }
@@ -78,8 +78,8 @@ public sealed class ComputationGraph
         ArgumentNullException.ThrowIfNull(grad);
         string? OpOf(T v) => string.IsNullOrEmpty(op(v)) ? null : op(v);
         return Walk(output, OpOf, v => OpOf(v) is null ? [] : inputs(v).ToList(), v =>
-            new GraphNode(0, label(v) ?? (OpOf(v) is null ? "leaf" : "value"), false, Html.Number(data(v)),
-                grad(v) is { } g ? Html.Number(g) : null, 0), maxNodes);
+            new GraphNode(0, label(v) ?? (OpOf(v) is null ? "leaf" : "value"), false, Number(data(v)),
+                grad(v) is { } g ? Number(g) : null, 0), maxNodes);
     }
 
     /// <summary>
@@ -150,20 +150,26 @@ public sealed class ComputationGraph
         !t.RequiresGrad ? "none (constant)" : t.GradFn is not null ? NotKept : NoneYet;
 
     /// <summary>What an intermediate value's node says: Backward keeps only leaves' gradients unless RetainGrad() was called.</summary>
-    internal const string NotKept = "not kept";
+    public const string NotKept = "not kept";
 
     /// <summary>What a leaf's node says before Backward() has run.</summary>
-    internal const string NoneYet = "none yet";
+    public const string NoneYet = "none yet";
 
     private static string Describe(Tensor t)
     {
-        if (t.NumEl == 1) return Html.Number(t.ToArray()[0]);
+        if (t.NumEl == 1) return Number(t.ToArray()[0]);
         var values = t.ToArray();
-        return $"mean {Html.Number(values.Length == 0 ? 0 : values.Average(v => (double)v))}";
+        return $"mean {Number(values.Length == 0 ? 0 : values.Average(v => (double)v))}";
     }
 
-    /// <summary>The graph as an SVG picture (see <see cref="GraphSvg.Render"/>), titled <paramref name="title"/> when given.</summary>
-    public string ToHtml(string? title = null) => GraphSvg.Render(this, title);
+    /// <summary>A number in 4 significant digits, invariant culture, as the pictures write numbers.</summary>
+    private static string Number(double value) => value switch
+    {
+        double.NaN => "nan",
+        double.PositiveInfinity => "inf",
+        double.NegativeInfinity => "-inf",
+        _ => value.ToString("G4", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>One line per op: <c>MatMul(leaf [2, 3], leaf [3]) → value [2]</c>.</summary>
     public override string ToString()
