@@ -18,11 +18,24 @@ public sealed record SafeTensorsFile(IReadOnlyDictionary<string, Tensor> Tensors
     /// <summary><c>SafeTensorsFile(3 tensors, 1234 values, 2 metadata entries)</c>.</summary>
     public override string ToString() =>
         $"SafeTensorsFile({Tensors.Count} tensors, {Tensors.Values.Sum(t => (long)t.NumEl)} values, {Metadata.Count} metadata entries)";
+
+    /// <summary>The file's <c>I8</c> tensors by name, read only by <see cref="SafeTensors.LoadWithInt8"/> (empty otherwise).</summary>
+    public IReadOnlyDictionary<string, Int8Data> Int8Tensors { get; init; } = new Dictionary<string, Int8Data>();
+}
+
+/// <summary>An int8 tensor as a safetensors file stores it (dtype <c>I8</c>): the values, row-major, and the shape.</summary>
+/// <param name="Values">One signed byte per element.</param>
+/// <param name="Shape">The tensor's shape; the product of its sizes is <c>Values.Length</c>.</param>
+public sealed record Int8Data(sbyte[] Values, int[] Shape)
+{
+    /// <summary><c>Int8Data([256, 784])</c>.</summary>
+    public override string ToString() => $"Int8Data({Shapes.Format(Shape)})";
 }
 
 /// <summary>
-/// Reads and writes the safetensors format: writes float32 (<c>F32</c>) tensors; reads <c>F32</c> and, for PyTorch's
-/// integer counters such as BatchNorm's <c>num_batches_tracked</c>, <c>I64</c> (see <see cref="Load"/>):
+/// Reads and writes the safetensors format: writes float32 (<c>F32</c>) tensors and, for int8-quantized weights,
+/// <c>I8</c> tensors; reads <c>F32</c>, <c>I8</c> (<see cref="LoadWithInt8"/> only) and, for PyTorch's integer counters
+/// such as BatchNorm's <c>num_batches_tracked</c>, <c>I64</c> (see <see cref="Load"/>):
 /// <c>[N: u64 little-endian][N bytes of JSON header, space-padded to a multiple of 8][data]</c>, where the header is
 /// <c>{"__metadata__": {string: string}, "name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ...}</c>
 /// and offsets count bytes from the start of the data.
@@ -46,16 +59,36 @@ public static class SafeTensors
     /// the old file or the new one, never half of one, and a failure leaves the old file as it was.
     /// Tensors are stored sorted by name (the reference writer's order for a single dtype).
     /// </summary>
-    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        SaveWithInt8(path, tensors, new Dictionary<string, Int8Data>(), metadata);
+
+    /// <summary>
+    /// Writes float32 <paramref name="tensors"/> (<c>F32</c>) and <paramref name="int8Tensors"/> (<c>I8</c>, one byte per
+    /// value) to one file, atomically as <see cref="Save"/> does. The F32 tensors come first, then the I8 ones, each group
+    /// sorted by name (the reference writer's order: larger dtypes first), so every F32 tensor starts 4-byte aligned.
+    /// Read the file back with <see cref="LoadWithInt8"/>; <see cref="Load"/> refuses its I8 tensors.
+    /// </summary>
+    public static void SaveWithInt8(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, Int8Data> int8Tensors,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.ContainsKey(MetadataKey))
+        ArgumentNullException.ThrowIfNull(int8Tensors);
+        if (tensors.ContainsKey(MetadataKey) || int8Tensors.ContainsKey(MetadataKey))
             throw new ArgumentException($"SafeTensors.Save: '{path}': '{MetadataKey}' is reserved for metadata and cannot name a tensor.");
+        if (tensors.Keys.FirstOrDefault(int8Tensors.ContainsKey) is { } twice)
+            throw new ArgumentException($"SafeTensors.Save: '{path}': '{twice}' names both a float32 and an int8 tensor.");
+        foreach (var (name, q) in int8Tensors)
+            if (Shapes.CountWithin(q.Shape, Array.MaxLength) != q.Values.Length)
+                throw new ArgumentException($"SafeTensors.Save: '{path}': int8 tensor '{name}' has shape {Shapes.Format(q.Shape)} but {q.Values.Length} values.");
 
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var int8Names = int8Tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
         var data = names.Select(n => tensors[n].ToArray()).ToList(); // gathered before the file is touched
-        var header = Header(names, names.Select(n => tensors[n].Shape).ToList(), data, metadata);
+        var int8Data = int8Names.Select(n => (sbyte[])int8Tensors[n].Values.Clone()).ToList();
+        var entries = names.Select((n, i) => (n, Float32, tensors[n].Shape, (long)data[i].Length * sizeof(float)))
+            .Concat(int8Names.Select((n, i) => (n, Int8Type, int8Tensors[n].Shape, (long)int8Data[i].Length))).ToList();
+        var header = Header(entries, metadata);
 
         try
         {
@@ -68,6 +101,7 @@ public static class SafeTensors
                 stream.Write(length);
                 stream.Write(header);
                 foreach (var values in data) WriteLittleEndian(stream, values);
+                foreach (var values in int8Data) stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
                 stream.Flush();
                 wrapped?.Dispose();
             });
@@ -87,7 +121,17 @@ public static class SafeTensors
     /// as an int64 scalar) is read as float32 when each of its values is an integer of magnitude ≤ 2²⁴, which float32 holds
     /// exactly; a larger value throws rather than load rounded. Other dtypes (F16, BF16, F64, …) throw.
     /// </summary>
-    public static SafeTensorsFile Load(string path)
+    public static SafeTensorsFile Load(string path) => Read(path, readInt8: false);
+
+    /// <summary>
+    /// Reads <paramref name="path"/> with every check of <see cref="Load"/>, and also accepts <c>I8</c> tensors, returned
+    /// as <see cref="SafeTensorsFile.Int8Tensors"/> (exactly the stored bytes) beside the float32 ones. This is how
+    /// int8-quantized weights come back (see <c>Quantization.Int8.Load</c>); <see cref="Load"/> refuses I8 tensors so
+    /// that a state-dict reader never skips a tensor it cannot use.
+    /// </summary>
+    public static SafeTensorsFile LoadWithInt8(string path) => Read(path, readInt8: true);
+
+    private static SafeTensorsFile Read(string path, bool readInt8)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long fileLength = stream.Length;
@@ -105,29 +149,38 @@ public static class SafeTensors
         var headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
         long dataLength = fileLength - 8 - (long)headerLength;
-        var (entries, metadata) = ParseHeader(path, headerBytes, dataLength);
+        var (entries, metadata) = ParseHeader(path, headerBytes, dataLength, readInt8);
 
         var result = new Dictionary<string, Tensor>(entries.Count);
+        var int8 = new Dictionary<string, Int8Data>();
         long dataStart = 8 + (long)headerLength;
         foreach (var e in entries.OrderBy(e => e.Begin))
         {
             stream.Position = dataStart + e.Begin;
+            if (e.DType == Int8Type)
+            {
+                var bytes = new sbyte[e.End - e.Begin];
+                stream.ReadExactly(MemoryMarshal.AsBytes(bytes.AsSpan()));
+                int8[e.Name] = new Int8Data(bytes, e.Shape);
+                continue;
+            }
             var values = e.DType == Int64 ? ReadInt64AsFloat(path, stream, e) : ReadFloat(stream, e);
             result[e.Name] = Tensor.FromArray(values, e.Shape);
         }
         // Header order, as the file lists them.
-        var ordered = entries.ToDictionary(e => e.Name, e => result[e.Name]);
-        return new SafeTensorsFile(ordered, metadata);
+        var ordered = entries.Where(e => e.DType != Int8Type).ToDictionary(e => e.Name, e => result[e.Name]);
+        var orderedInt8 = entries.Where(e => e.DType == Int8Type).ToDictionary(e => e.Name, e => int8[e.Name]);
+        return new SafeTensorsFile(ordered, metadata) { Int8Tensors = orderedInt8 };
     }
 
-    private const string Float32 = "F32", Int64 = "I64";
+    private const string Float32 = "F32", Int64 = "I64", Int8Type = "I8";
 
     /// <summary>The largest integer magnitude below which float32 holds every integer exactly: 2²⁴.</summary>
     private const long ExactInFloat32 = 1 << 24;
 
     private sealed record Entry(string Name, string DType, int[] Shape, long Begin, long End);
 
-    private static int ElementSize(string dtype) => dtype == Int64 ? sizeof(long) : sizeof(float);
+    private static int ElementSize(string dtype) => dtype switch { Int64 => sizeof(long), Int8Type => sizeof(sbyte), _ => sizeof(float) };
 
     private static float[] ReadFloat(Stream stream, Entry e)
     {
@@ -152,7 +205,7 @@ public static class SafeTensors
         return values;
     }
 
-    private static byte[] Header(List<string> names, List<int[]> shapes, List<float[]> data, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] Header(List<(string Name, string DType, int[] Shape, long Bytes)> entries, IReadOnlyDictionary<string, string>? metadata)
     {
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -165,13 +218,13 @@ public static class SafeTensors
                 json.WriteEndObject();
             }
             long offset = 0;
-            for (int i = 0; i < names.Count; i++)
+            foreach (var (name, dtype, shape, bytes) in entries)
             {
-                long end = offset + (long)data[i].Length * sizeof(float);
-                json.WriteStartObject(names[i]);
-                json.WriteString("dtype", "F32");
+                long end = offset + bytes;
+                json.WriteStartObject(name);
+                json.WriteString("dtype", dtype);
                 json.WriteStartArray("shape");
-                foreach (int d in shapes[i]) json.WriteNumberValue(d);
+                foreach (int d in shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);
@@ -201,7 +254,7 @@ public static class SafeTensors
         BinaryPrimitives.ReverseEndianness(words, words);
     }
 
-    private static (List<Entry> Entries, Dictionary<string, string> Metadata) ParseHeader(string path, byte[] headerBytes, long dataLength)
+    private static (List<Entry> Entries, Dictionary<string, string> Metadata) ParseHeader(string path, byte[] headerBytes, long dataLength, bool readInt8)
     {
         string text;
         try
@@ -236,7 +289,7 @@ public static class SafeTensors
             {
                 if (!seen.Add(property.Name)) throw Bad(path, $"the header names '{property.Name}' twice");
                 if (property.Name == MetadataKey) ReadMetadata(path, property.Value, metadata);
-                else entries.Add(ReadEntry(path, property.Name, property.Value));
+                else entries.Add(ReadEntry(path, property.Name, property.Value, readInt8));
             }
             CheckOffsets(path, entries, dataLength);
             return (entries, metadata);
@@ -254,15 +307,17 @@ public static class SafeTensors
         }
     }
 
-    private static Entry ReadEntry(string path, string name, JsonElement value)
+    private static Entry ReadEntry(string path, string name, JsonElement value, bool readInt8)
     {
         if (value.ValueKind != JsonValueKind.Object) throw Bad(path, $"tensor '{name}' is described by a JSON {value.ValueKind}, expected an object");
         if (!value.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String)
             throw Bad(path, $"tensor '{name}' has no string \"dtype\"");
         var dtypeName = dtype.GetString()!;
-        if (dtypeName is not (Float32 or Int64))
+        if (dtypeName is not (Float32 or Int64) && !(readInt8 && dtypeName == Int8Type))
             throw Bad(path, KnownDTypes.Contains(dtypeName)
-                ? $"tensor '{name}' has dtype {dtypeName}; DeepLearnKit reads only F32 (float32) and I64 (as float32) tensors"
+                ? dtypeName == Int8Type
+                    ? $"tensor '{name}' has dtype I8; SafeTensors.Load reads F32 and I64 tensors, and int8 weights load with SafeTensors.LoadWithInt8 or Int8.Load"
+                    : $"tensor '{name}' has dtype {dtypeName}; DeepLearnKit reads only F32 (float32), I64 (as float32) and I8 (int8 weights) tensors"
                 : $"tensor '{name}' has unknown dtype '{dtypeName}'");
 
         if (!value.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)

@@ -48,7 +48,7 @@ public sealed class QuantizedTensor
 }
 
 /// <summary>Symmetric int8 quantization: <c>s = max|w| / 127</c>, <c>q = clamp(round(w / s), −127, 127)</c>, <c>ŵ = s·q</c>, so |w − ŵ| ≤ s/2.</summary>
-public static class Int8
+public static partial class Int8
 {
     /// <summary>Quantizes <paramref name="weights"/> with one scale or one per slice along dim 0. A slice of zeros gets s = 1 (its q are 0).</summary>
     public static QuantizedTensor Quantize(Tensor weights, QuantizationGranularity granularity = QuantizationGranularity.PerChannel)
