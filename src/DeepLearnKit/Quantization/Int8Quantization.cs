@@ -104,6 +104,9 @@ public sealed class QuantizedLinear : Module
     /// <summary>The float32 bias, or null.</summary>
     public float[]? Bias { get; }
 
+    // The weight in the kernel's panel layout, packed on the first Forward (a race packs it twice, harmlessly).
+    private Int8PackedMatrix? packedWeight;
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
@@ -122,7 +125,8 @@ public sealed class QuantizedLinear : Module
             for (int j = 0; j < k; j++) qx[i * k + j] = Int8.QuantizeValue(x[i * k + j], t);
         }
         var sums = new int[m * n];
-        Int8Gemm.Multiply(qx, Weight.Values, sums, m, n, k);
+        packedWeight ??= Int8PackedMatrix.Pack(Weight.Values, n, k);
+        Int8Gemm.Multiply(qx, packedWeight, sums, m);
         var y = new float[m * n];
         bool perChannel = Weight.Scales.Length == n;
         for (int i = 0; i < m; i++)
