@@ -116,22 +116,12 @@ public sealed class QuantizedLinear : Module
         var x = input.ToArray();
         var qx = new sbyte[x.Length];
         var rowScales = new float[m];
-        for (int i = 0; i < m; i++)
-        {
-            float max = 0;
-            for (int j = 0; j < k; j++) max = Math.Max(max, Math.Abs(x[i * k + j]));
-            float t = max > 0 ? max / 127f : 1f;
-            rowScales[i] = t;
-            for (int j = 0; j < k; j++) qx[i * k + j] = Int8.QuantizeValue(x[i * k + j], t);
-        }
+        Int8RowQuantizer.QuantizeRows(x, m, k, qx, rowScales);
         var sums = new int[m * n];
         packedWeight ??= Int8PackedMatrix.Pack(Weight.Values, n, k);
         Int8Gemm.Multiply(qx, packedWeight, sums, m);
         var y = new float[m * n];
-        bool perChannel = Weight.Scales.Length == n;
-        for (int i = 0; i < m; i++)
-            for (int o = 0; o < n; o++)
-                y[i * n + o] = rowScales[i] * Weight.Scales[perChannel ? o : 0] * sums[i * n + o] + (Bias?[o] ?? 0f);
+        Int8RowQuantizer.Dequantize(sums, rowScales, Weight.Scales, Bias, y, m, n);
         return Tensor.FromArray(y, m, n).To(input.Device);
     }
 
