@@ -114,13 +114,11 @@ public sealed class QuantizedLinear : Module
             throw new ArgumentException($"QuantizedLinear: expected input [batch, {InFeatures}], got [{string.Join(", ", input.Shape)}].");
         int m = input.Shape[0], n = OutFeatures, k = InFeatures;
         var x = input.ToArray();
-        var qx = new sbyte[x.Length];
-        var rowScales = new float[m];
+        // Scratch of this thread, reused by its next call: FromArray copies y.
+        var (qx, rowScales, sums, y) = Int8RowQuantizer.ThreadBuffers(m, n, k);
         Int8RowQuantizer.QuantizeRows(x, m, k, qx, rowScales);
-        var sums = new int[m * n];
         packedWeight ??= Int8PackedMatrix.Pack(Weight.Values, n, k);
         Int8Gemm.Multiply(qx, packedWeight, sums, m);
-        var y = new float[m * n];
         Int8RowQuantizer.Dequantize(sums, rowScales, Weight.Scales, Bias, y, m, n);
         return Tensor.FromArray(y, m, n).To(input.Device);
     }

@@ -11,6 +11,24 @@ namespace DeepLearnKit.Backends.Cpu;
 /// <summary>Per-row int8 quantization of activations and the dequantization of int32 products (PyTorch's dynamic quantization).</summary>
 internal static class Int8RowQuantizer
 {
+    // The calling thread's buffers of the last call's sizes: a forward pass over same-sized batches then allocates no
+    // large arrays (fresh ones land in the large-object heap; at n = 2048 they let peak RSS grow past 900 MB).
+    [ThreadStatic] private static sbyte[]? quantizedScratch;
+    [ThreadStatic] private static float[]? rowScaleScratch, outputScratch;
+    [ThreadStatic] private static int[]? sumScratch;
+
+    /// <summary>
+    /// The calling thread's buffers for one m×k by k×n quantized product: int8 inputs (m·k), row scales (m), int32 sums and
+    /// float outputs (m·n), of exactly these lengths and reused by the thread's next call, so callers copy what they keep.
+    /// </summary>
+    public static (sbyte[] Quantized, float[] RowScales, int[] Sums, float[] Output) ThreadBuffers(int m, int n, int k)
+    {
+        if (quantizedScratch?.Length != m * k) quantizedScratch = new sbyte[m * k];
+        if (rowScaleScratch?.Length != m) rowScaleScratch = new float[m];
+        if (sumScratch?.Length != m * n) sumScratch = new int[m * n];
+        if (outputScratch?.Length != m * n) outputScratch = new float[m * n];
+        return (quantizedScratch, rowScaleScratch, sumScratch, outputScratch);
+    }
     /// <summary>
     /// For each of the m rows of x (k values): <c>t_i = max_j |x[i, j]| / 127</c> (1 when that is 0 or not finite) and
     /// <c>q[i, j] = clamp(round(x[i, j] / t_i), −127, 127)</c>, rounding ties to even, exactly as <c>Int8.QuantizeValue</c>.
