@@ -104,6 +104,9 @@ public sealed class QuantizedLinear : Module
     /// <summary>The float32 bias, or null.</summary>
     public float[]? Bias { get; }
 
+    // The weight in the kernel's panel layout, packed on the first Forward (a race packs it twice, harmlessly).
+    private Int8PackedMatrix? packedWeight;
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
@@ -111,23 +114,12 @@ public sealed class QuantizedLinear : Module
             throw new ArgumentException($"QuantizedLinear: expected input [batch, {InFeatures}], got [{string.Join(", ", input.Shape)}].");
         int m = input.Shape[0], n = OutFeatures, k = InFeatures;
         var x = input.ToArray();
-        var qx = new sbyte[x.Length];
-        var rowScales = new float[m];
-        for (int i = 0; i < m; i++)
-        {
-            float max = 0;
-            for (int j = 0; j < k; j++) max = Math.Max(max, Math.Abs(x[i * k + j]));
-            float t = max > 0 ? max / 127f : 1f;
-            rowScales[i] = t;
-            for (int j = 0; j < k; j++) qx[i * k + j] = Int8.QuantizeValue(x[i * k + j], t);
-        }
-        var sums = new int[m * n];
-        Int8Gemm.Multiply(qx, Weight.Values, sums, m, n, k);
-        var y = new float[m * n];
-        bool perChannel = Weight.Scales.Length == n;
-        for (int i = 0; i < m; i++)
-            for (int o = 0; o < n; o++)
-                y[i * n + o] = rowScales[i] * Weight.Scales[perChannel ? o : 0] * sums[i * n + o] + (Bias?[o] ?? 0f);
+        // Scratch of this thread, reused by its next call: FromArray copies y.
+        var (qx, rowScales, sums, y) = Int8RowQuantizer.ThreadBuffers(m, n, k);
+        Int8RowQuantizer.QuantizeRows(x, m, k, qx, rowScales);
+        packedWeight ??= Int8PackedMatrix.Pack(Weight.Values, n, k);
+        Int8Gemm.Multiply(qx, packedWeight, sums, m);
+        Int8RowQuantizer.Dequantize(sums, rowScales, Weight.Scales, Bias, y, m, n);
         return Tensor.FromArray(y, m, n).To(input.Device);
     }
 
