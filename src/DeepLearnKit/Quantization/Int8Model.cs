@@ -125,7 +125,7 @@ public static partial class Int8
             if (!file.Int8Tensors.TryGetValue(weightName, out var weight)) problems.Add($"no I8 tensor '{weightName}'");
             else if (!Shapes.Equal(weight.Shape, layer.Weight.Shape))
                 problems.Add($"'{weightName}' has shape {Shapes.Format(layer.Weight.Shape)} in the model but {Shapes.Format(weight.Shape)} in the file");
-            else plan.Add(() => weight.Values.CopyTo(layer.Weight.Values, 0));
+            else plan.Add(() => { weight.Values.CopyTo(layer.Weight.Values, 0); layer.WeightChanged(); });
 
             if (!floats.Remove(scaleName, out var scales)) problems.Add($"no F32 tensor '{scaleName}'");
             else if (scales.NumEl != layer.Weight.Scales.Length)

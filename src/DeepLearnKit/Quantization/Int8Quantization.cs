@@ -98,7 +98,10 @@ public sealed class QuantizedLinear : Module
     /// <summary>Size of each output row.</summary>
     public int OutFeatures { get; }
 
-    /// <summary>The int8 weight (out × in) and its scales.</summary>
+    /// <summary>
+    /// The int8 weight (out × in) and its scales. Read it, don't write it: the product uses a packed copy of the values
+    /// made on the first Forward (<see cref="Int8.Load"/>, which writes them, makes it again).
+    /// </summary>
     public QuantizedTensor Weight { get; }
 
     /// <summary>The float32 bias, or null.</summary>
@@ -106,6 +109,9 @@ public sealed class QuantizedLinear : Module
 
     // The weight in the kernel's panel layout, packed on the first Forward (a race packs it twice, harmlessly).
     private Int8PackedMatrix? packedWeight;
+
+    /// <summary>Drops the packed copy after <see cref="Weight"/>'s values were replaced, so the next Forward packs them again.</summary>
+    internal void WeightChanged() => packedWeight = null;
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
