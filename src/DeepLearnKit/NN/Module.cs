@@ -115,7 +115,8 @@ public abstract partial class Module
                 if (seen.Add(t)) yield return (Join(prefix, name), t);
     }
 
-    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+    /// <summary>A child's dotted name under <paramref name="prefix"/> (<c>layers</c> + <c>1</c> → <c>layers.1</c>).</summary>
+    internal static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 
     /// <summary>Switches this module and its descendants to training (or evaluation) mode; returns this.</summary>
     public Module Train(bool mode = true)

@@ -64,13 +64,13 @@ public static partial class Int8
                 replaced.Add(new QuantizedLayer(name, linear.InFeatures, linear.OutFeatures, 4L * linear.Weight.NumEl + 4L * (linear.Bias?.NumEl ?? 0), q.SizeInBytes));
                 return q;
             case Sequential sequential:
-                return new Sequential(sequential.NamedChildren().Select(c => Rebuild(c.Module, Join(name, c.Name), granularity, replaced, keptFloat)).ToArray());
+                return new Sequential(sequential.NamedChildren().Select(c => Rebuild(c.Module, Module.Join(name, c.Name), granularity, replaced, keptFloat)).ToArray());
             // Both compute their children in order (MLP: layers; LeNet5: head(features(x))), so a chain with the same names is the same model.
             case MLP or LeNet5:
-                return new NamedChain(module.GetType().Name, module.NamedChildren().Select(c => (c.Name, Rebuild(c.Module, Join(name, c.Name), granularity, replaced, keptFloat))).ToList());
+                return new NamedChain(module.GetType().Name, module.NamedChildren().Select(c => (c.Name, Rebuild(c.Module, Module.Join(name, c.Name), granularity, replaced, keptFloat))).ToList());
             default:
                 if (module.NamedModules().FirstOrDefault(m => m.Module is Linear) is { Module: not null } inner)
-                    throw new NotSupportedException($"Int8.QuantizeModel: the Linear '{Join(name, inner.Name)}' sits inside {module.GetType().Name} '{name}', whose forward it cannot rebuild; it quantizes Linear layers in Sequential, MLP and LeNet5 models.");
+                    throw new NotSupportedException($"Int8.QuantizeModel: the Linear '{Module.Join(name, inner.Name)}' sits inside {module.GetType().Name} '{name}', whose forward it cannot rebuild; it quantizes Linear layers in Sequential, MLP and LeNet5 models.");
                 if (module.NamedParameters().Any()) keptFloat.Add($"{(name.Length == 0 ? "(model)" : name)} ({module.GetType().Name})");
                 return module;
         }
@@ -154,8 +154,6 @@ public static partial class Int8
 
     private static List<(string Name, QuantizedLinear Layer)> QuantizedLayers(Module model) =>
         model.NamedModules().Where(m => m.Module is QuantizedLinear).Select(m => (m.Name, (QuantizedLinear)m.Module)).ToList();
-
-    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 
     private static string Describe(Module model) =>
         string.Join(", ", model.NamedModules().Select(m => m.Module.GetType().Name).Distinct());

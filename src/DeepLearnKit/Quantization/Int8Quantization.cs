@@ -54,7 +54,7 @@ public static partial class Int8
     public static QuantizedTensor Quantize(Tensor weights, QuantizationGranularity granularity = QuantizationGranularity.PerChannel)
     {
         if (granularity == QuantizationGranularity.PerChannel && weights.Rank < 1)
-            throw new ArgumentException($"Int8.Quantize: per-channel quantization needs at least one dim, got shape [{string.Join(", ", weights.Shape)}].");
+            throw new ArgumentException($"Int8.Quantize: per-channel quantization needs at least one dim, got shape {Shapes.Format(weights.Shape)}.");
         var w = weights.ToArray();
         int channels = granularity == QuantizationGranularity.PerChannel ? weights.Shape[0] : 1;
         int perScale = channels == 0 ? 0 : w.Length / channels;
@@ -64,7 +64,7 @@ public static partial class Int8
         {
             float max = 0;
             for (int i = c * perScale; i < (c + 1) * perScale; i++) max = Math.Max(max, Math.Abs(w[i]));
-            if (!float.IsFinite(max)) throw new ArgumentException($"Int8.Quantize: weights of shape [{string.Join(", ", weights.Shape)}] hold a NaN or infinity.");
+            if (!float.IsFinite(max)) throw new ArgumentException($"Int8.Quantize: weights of shape {Shapes.Format(weights.Shape)} hold a NaN or infinity.");
             float s = max > 0 ? max / 127f : 1f;
             scales[c] = s;
             for (int i = c * perScale; i < (c + 1) * perScale; i++) q[i] = QuantizeValue(w[i], s);
@@ -117,7 +117,7 @@ public sealed class QuantizedLinear : Module
     public override Tensor Forward(Tensor input)
     {
         if (input.Rank != 2 || input.Shape[1] != InFeatures)
-            throw new ArgumentException($"QuantizedLinear: expected input [batch, {InFeatures}], got [{string.Join(", ", input.Shape)}].");
+            throw new ArgumentException($"QuantizedLinear: expected input [batch, {InFeatures}], got {Shapes.Format(input.Shape)}.");
         int m = input.Shape[0], n = OutFeatures, k = InFeatures;
         var x = input.ToArray();
         // Scratch of this thread, reused by its next call: FromArray copies y.

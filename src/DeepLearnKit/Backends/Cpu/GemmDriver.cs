@@ -3,6 +3,7 @@
 // 64-byte-aligned buffers, and runs a register-blocked micro-kernel (GemmKernels.cs) over them,
 // optionally on several threads.
 using System.Runtime.CompilerServices;
+using static DeepLearnKit.Backends.Cpu.GemmTiling;
 
 namespace DeepLearnKit.Backends.Cpu;
 
@@ -97,7 +98,7 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
                         SplitGrid();
                         Array.Clear(aState, 0, Ceil(mb, TK.MR));
                         if (packBNow) Array.Clear(bState, 0, Ceil(nc, TK.NR));
-                        RunWorkers(stepBody);
+                        GemmTiling.RunWorkers(threads, options, stepBody);
                     }
                 }
             }
@@ -108,42 +109,15 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
         }
     }
 
-    /// <summary>Runs body(0 .. threads-1), on the calling thread alone when there is one.</summary>
-    private void RunWorkers(Action<int> body)
-    {
-        if (threads <= 1)
-        {
-            body(0);
-            return;
-        }
-        options.MaxDegreeOfParallelism = threads;
-        Parallel.For(0, threads, options, body);
-    }
-
-    /// <summary>Picks the tm×tn grid of threads over the MR×NR tiles of the block that balances best.</summary>
-    private void SplitGrid()
-    {
-        int mp = Ceil(mb, TK.MR), np = Ceil(nc, TK.NR);
-        long best = long.MaxValue;
-        for (int rows = 1; rows <= threads; rows++)
-        {
-            if (threads % rows != 0) continue;
-            int cols = threads / rows;
-            // Largest share of tiles, weighted a little towards splitting rows: a row split lets
-            // each thread keep its own MC block of A in its own L2.
-            long worst = (long)Ceil(mp, rows) * Ceil(np, cols) * 64 + cols;
-            if (worst < best) (best, tm, tn) = (worst, rows, cols);
-        }
-    }
+    /// <summary>Picks the tm×tn grid of threads over the MR×NR tiles of the block (see <see cref="GemmTiling.SplitGrid"/>).</summary>
+    private void SplitGrid() => (tm, tn) = GemmTiling.SplitGrid(threads, Ceil(mb, TK.MR), Ceil(nc, TK.NR));
 
     /// <summary>Worker <paramref name="t"/>'s part of a block: pack its share of the slivers, then compute its rectangle of C tiles.</summary>
     private void Step(int t)
     {
         int mr = TK.MR, nr = TK.NR, mcPanels = TK.MC / TK.MR;
         int mp = Ceil(mb, mr), np = Ceil(nc, nr);
-        int ti = t / tn, tj = t % tn;
-        int r0 = (int)((long)ti * mp / tm), r1 = (int)((long)(ti + 1) * mp / tm);
-        int c0 = (int)((long)tj * np / tn), c1 = (int)((long)(tj + 1) * np / tn);
+        var (r0, r1, c0, c1) = GemmTiling.Share(t, tm, tn, mp, np);
 
         // Its share of B first: an even split, so B packing is spread over all threads even when
         // C is split by rows only. A slivers are claimed per MC block, just before use.
@@ -253,16 +227,5 @@ internal sealed unsafe class GemmJob<TK> where TK : struct, IGemmKernel
         store = GC.AllocateUninitializedArray<float>(checked((int)(floats + 16)), pinned: true);
         nint start = (nint)Unsafe.AsPointer(ref store[0]);
         aligned = (float*)((start + 63) & ~(nint)63);
-    }
-
-    private static int Ceil(int x, int d) => (x + d - 1) / d;
-
-    private static int RoundUp(int x, int d) => Ceil(x, d) * d;
-
-    /// <summary>The block size, at most <paramref name="max"/> and a multiple of <paramref name="unit"/>, that splits <paramref name="total"/> into equal blocks.</summary>
-    private static int Even(int total, int max, int unit)
-    {
-        int blocks = Ceil(total, max);
-        return Math.Min(max, RoundUp(Ceil(total, blocks), unit));
     }
 }

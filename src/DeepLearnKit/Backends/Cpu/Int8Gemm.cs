@@ -4,6 +4,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using static DeepLearnKit.Backends.Cpu.GemmTiling;
 
 namespace DeepLearnKit.Backends.Cpu;
 
@@ -177,18 +178,10 @@ internal sealed unsafe class Int8GemmJob<TK> where TK : struct, IInt8GemmKernel
         this.c = c;
         this.m = m;
         threads = threadCount;
-        SplitGrid(Ceil(m, TK.MR), b.PanelCount);
+        (tm, tn) = GemmTiling.SplitGrid(threads, Ceil(m, TK.MR), b.PanelCount);
         try
         {
-            if (threads <= 1)
-            {
-                Step(0);
-            }
-            else
-            {
-                options.MaxDegreeOfParallelism = threads;
-                Parallel.For(0, threads, options, stepBody);
-            }
+            GemmTiling.RunWorkers(threads, options, stepBody);
         }
         finally
         {
@@ -198,27 +191,12 @@ internal sealed unsafe class Int8GemmJob<TK> where TK : struct, IInt8GemmKernel
         }
     }
 
-    /// <summary>Picks the tm×tn grid of threads over the tiles that balances best, a little in favour of splitting rows (each thread then packs only its own A).</summary>
-    private void SplitGrid(int rowTiles, int columnTiles)
-    {
-        long best = long.MaxValue;
-        for (int rows = 1; rows <= threads; rows++)
-        {
-            if (threads % rows != 0) continue;
-            int cols = threads / rows;
-            long worst = (long)Ceil(rowTiles, rows) * Ceil(columnTiles, cols) * 64 + cols;
-            if (worst < best) (best, tm, tn) = (worst, rows, cols);
-        }
-    }
-
     private void Step(int t)
     {
         var packed = b!;
         int mr = TK.MR, n = packed.Rows, k = packed.Columns, pairs = packed.Pairs;
         int rowTiles = Ceil(m, mr), columnTiles = packed.PanelCount;
-        int ti = t / tn, tj = t % tn;
-        int r0 = (int)((long)ti * rowTiles / tm), r1 = (int)((long)(ti + 1) * rowTiles / tm);
-        int c0 = (int)((long)tj * columnTiles / tn), c1 = (int)((long)(tj + 1) * columnTiles / tn);
+        var (r0, r1, c0, c1) = GemmTiling.Share(t, tm, tn, rowTiles, columnTiles);
         if (r0 >= r1 || c0 >= c1) return;
 
         int kc = Even(pairs, KC), mcTiles = TK.MC / mr;
@@ -297,9 +275,4 @@ internal sealed unsafe class Int8GemmJob<TK> where TK : struct, IInt8GemmKernel
             else for (int j = 0; j < cols; j++) c[j] = tile[j];
         }
     }
-
-    private static int Ceil(int x, int d) => (x + d - 1) / d;
-
-    /// <summary>The block size, at most <paramref name="max"/>, that splits <paramref name="total"/> into equal blocks.</summary>
-    private static int Even(int total, int max) => Ceil(total, Ceil(total, max));
 }
