@@ -21,7 +21,7 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>∂L/∂this after <see cref="Backward"/>, accumulated over calls; null before.</summary>
+    /// <summary>∂L/∂this after <see cref="Backward"/>, accumulated over calls; null before. It outlives any <see cref="TensorScope"/>.</summary>
     public Tensor? Grad { get; set; }
 
     /// <summary>The op that produced this tensor (null for a leaf or when gradients were off).</summary>
@@ -93,7 +93,8 @@ public sealed partial class Tensor
         {
             var node = order[i];
             if (pending.Take(node) is not { } g) continue;  // no gradient reached it
-            if (node.IsLeaf || node.retainsGrad) node.Grad = node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g;
+            if (node.IsLeaf || node.retainsGrad) // a gradient left on a tensor outlives the step's TensorScope
+                node.Grad = (node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g).Keep();
             if (node.GradFn is not { } fn) continue;
             if (fn.AccumulateInto is { } accumulate)
             {

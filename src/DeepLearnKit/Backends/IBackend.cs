@@ -285,12 +285,53 @@ public interface IBackend
         int batch, int hidden, TensorStorage gradGates, TensorStorage gradC);
 }
 
-/// <summary>A block of float32 memory owned by one backend.</summary>
+/// <summary>
+/// A block of float32 memory owned by one backend. Its lifetime is stated, not guessed: a storage made inside a
+/// <see cref="TensorScope"/> is released when that scope ends (unless <see cref="Tensor.Keep"/> took it out), an op
+/// releases its own temporaries when it is done with them, and any other storage lives as long as the garbage
+/// collector sees a reference to it. After <see cref="Release"/> the memory belongs to someone else, and every
+/// access throws <see cref="ReleasedError"/>.
+/// </summary>
 public abstract class TensorStorage
 {
+    private TensorScope? scope;
+    private int released;
+
+    private protected TensorStorage()
+    {
+        scope = TensorScope.Current;
+        scope?.Adopt(this);
+    }
+
     /// <summary>Number of floats.</summary>
     public abstract int Length { get; }
 
     /// <summary>The backend whose kernels can read and write this storage.</summary>
     public abstract IBackend Backend { get; }
+
+    /// <summary>True once <see cref="Release"/> ran: the memory is gone.</summary>
+    public bool IsReleased => Volatile.Read(ref released) != 0;
+
+    /// <summary>The scope that will release this storage when it ends, or null.</summary>
+    internal TensorScope? Scope => Volatile.Read(ref scope);
+
+    /// <summary>Takes this storage out of its scope: from now on only the garbage collector ends its life.</summary>
+    internal void Unscope() => Volatile.Write(ref scope, null);
+
+    /// <summary>
+    /// Gives the memory back now (to the CPU array pool, or to the device). Only for a storage nobody will read again:
+    /// its scope's end, or an op's own temporary. Releasing twice is a no-op.
+    /// </summary>
+    internal void Release()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 0) FreeMemory();
+    }
+
+    /// <summary>Hands the memory back; called once, by <see cref="Release"/>.</summary>
+    private protected abstract void FreeMemory();
+
+    /// <summary>The error for reading or writing a storage after <see cref="Release"/>.</summary>
+    private protected static ObjectDisposedException ReleasedError() => new(nameof(Tensor),
+        "This tensor's memory was given back when the Tensor.Scope() it was made in ended (Fit and Evaluate open one per " +
+        "batch). To use a tensor after its scope, call Keep() on it inside the scope, or copy out what you need (Item, ToArray) before the scope ends.");
 }

@@ -37,6 +37,7 @@ public abstract partial class Module
         CheckName(name);
         value.RequiresGrad = true;
         value.Name ??= name;
+        value.Keep(); // a layer built lazily, in its first forward, must outlive that step's TensorScope
         parameters.Add(new(name, value));
         return value;
     }
@@ -45,7 +46,7 @@ public abstract partial class Module
     protected Tensor RegisterBuffer(string name, Tensor value)
     {
         CheckName(name);
-        buffers.Add(new(name, value));
+        buffers.Add(new(name, value.Keep()));
         return value;
     }
 
@@ -62,7 +63,7 @@ public abstract partial class Module
     {
         int i = buffers.FindIndex(b => b.Key == name);
         if (i < 0) throw new ArgumentException($"SetBuffer: {GetType().Name} has no buffer '{name}'.");
-        buffers[i] = new(name, value);
+        buffers[i] = new(name, value.Keep());
     }
 
     /// <summary>This module's own buffer <paramref name="name"/>.</summary>

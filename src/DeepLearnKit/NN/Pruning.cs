@@ -56,7 +56,7 @@ public static class Prune
         for (int t = 0; t < chosen.Count; t++)
         {
             var (name, p) = chosen[t];
-            var mask = Tensor.FromArray(keep[t], p.Shape).To(p.Device);
+            var mask = Tensor.FromArray(keep[t], p.Shape).To(p.Device).Keep();
             masks.AddOrUpdate(p, mask);
             result[name] = mask;
         }

@@ -196,6 +196,12 @@ public sealed partial class Tensor
         return (gathered, 0);
     }
 
+    /// <summary>Gives back a copy <see cref="GatherChannelsFirst"/> made (not <paramref name="y"/>'s own storage).</summary>
+    private static void ReleaseGathered(TensorStorage gathered, Tensor y)
+    {
+        if (!ReferenceEquals(gathered, y.storage)) gathered.Release();
+    }
+
     /// <summary>Conv2d's forward: for each part of B images and group g, <c>Y_g = W_g · im2col(x)_g</c> ([K/G, CK] · [CK, B·L]).</summary>
     private static Tensor ConvolveKernel(Tensor x, Tensor weight, ConvGeometry c)
     {
@@ -213,6 +219,8 @@ public sealed partial class Tensor
                 columns, 0, rows * width, width, false,
                 product, c.Groups, c.GroupOut, width, rows, accumulate: false);
             backend.Copy(product, StridedLayout.Contiguous([c.OutChannels, count, pixels]), y.storage, ChannelsFirst(c, first, count));
+            columns.Release();
+            product.Release();
         });
         return y;
     }
@@ -235,6 +243,8 @@ public sealed partial class Tensor
                 gathered, offset, c.GroupOut * width, width, false,
                 columns, c.Groups, rows, width, c.GroupOut, accumulate: false);
             backend.Col2Im(columns, c.Window, x.storage, first, count);
+            columns.Release();
+            ReleaseGathered(gathered, y);
         });
         return x;
     }
@@ -259,6 +269,8 @@ public sealed partial class Tensor
             backend.MatMul(gathered, offset, c.GroupOut * width, width, false,
                 columns, 0, rows * width, width, true,
                 partial.storage, c.Groups, c.GroupOut, rows, width, accumulate: !firstPart);
+            columns.Release();
+            ReleaseGathered(gathered, gy);
         });
         return partials.Select(p => p!).Aggregate((a, b) => BinaryKernel("Conv2d", BinaryOp.Add, a, b));
     }

@@ -45,7 +45,7 @@ public sealed class ParameterState
     /// <summary>The state tensor <paramref name="name"/>, created as zeros like <paramref name="like"/> on first use.</summary>
     public Tensor GetOrZeros(string name, Tensor like)
     {
-        if (!Tensors.TryGetValue(name, out var t)) Tensors[name] = t = Tensor.ZerosLike(like);
+        if (!Tensors.TryGetValue(name, out var t)) Tensors[name] = t = Tensor.ZerosLike(like).Keep();
         return t;
     }
 }
@@ -159,7 +159,7 @@ public abstract class Optimizer
     /// </summary>
     protected static Tensor Keep(ParameterState state, string name, Tensor value)
     {
-        state.Tensors[name] = value;
+        state.Tensors[name] = value.Keep(); // state outlives the step's TensorScope
         return value;
     }
 }

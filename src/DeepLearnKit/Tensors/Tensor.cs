@@ -157,6 +157,26 @@ public sealed partial class Tensor
         if (!IsLeaf || !OwnsContiguousStorage)
             throw new InvalidOperationException($"MoveStorageTo: only a contiguous leaf tensor that owns its storage can move in place (shape {Shapes.Format(dims)}).");
         storage = device.Backend.Upload(ToArray());
+        storage.Unscope(); // a parameter outlives the step that moved it
         Grad = null;
     }
+
+    /// <summary>
+    /// Opens a <see cref="TensorScope"/>: every tensor made until it is disposed gives its memory back then, for the
+    /// next step to reuse. <c>using (Tensor.Scope()) { optimizer.ZeroGrad(); var loss = …; loss.Backward(); optimizer.Step(); }</c>
+    /// </summary>
+    public static TensorScope Scope() => TensorScope.Open();
+
+    /// <summary>
+    /// Takes this tensor's memory out of the <see cref="TensorScope"/> it was made in, so it stays usable after the
+    /// scope ends (views of it share that memory, so they stay usable too). Returns this tensor, for chaining.
+    /// </summary>
+    public Tensor Keep()
+    {
+        storage.Unscope();
+        return this;
+    }
+
+    /// <summary>True once the memory under this tensor was given back (its <see cref="TensorScope"/> ended): every use throws.</summary>
+    public bool IsReleased => storage.IsReleased;
 }

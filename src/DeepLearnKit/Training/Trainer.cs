@@ -61,28 +61,32 @@ public static class Trainer
                             break;
                         }
                         var batch = batches.Current;
-                        model.Train();
-                        // The model's own ZeroGrad also clears parameters the optimizer does not update (their grads would pile up).
-                        optimizer.ZeroGrad();
-                        model.ZeroGrad();
-                        var output = model.Call(batch.Inputs);
-                        var lossTensor = loss(output, batch.Targets);
-                        double lossValue = ScalarLoss(lossTensor);
-                        lossTensor.Backward();
+                        // The step's tensors (activations, gradients, temporaries) give their memory back when it ends.
+                        using (Tensor.Scope())
+                        {
+                            model.Train();
+                            // The model's own ZeroGrad also clears parameters the optimizer does not update (their grads would pile up).
+                            optimizer.ZeroGrad();
+                            model.ZeroGrad();
+                            var output = model.Call(batch.Inputs);
+                            var lossTensor = loss(output, batch.Targets);
+                            double lossValue = ScalarLoss(lossTensor);
+                            lossTensor.Backward();
 
-                        var info = new StepInfo(epoch, epochs, step, context.StepsPerEpoch, globalStep, lossValue, batch.Count,
-                            optimizer.ParamGroups[0].LearningRate, clock.Elapsed);
-                        foreach (var c in callbacks) c.OnAfterBackward(context, info);
-                        optimizer.Step();
+                            var info = new StepInfo(epoch, epochs, step, context.StepsPerEpoch, globalStep, lossValue, batch.Count,
+                                optimizer.ParamGroups[0].LearningRate, clock.Elapsed);
+                            foreach (var c in callbacks) c.OnAfterBackward(context, info);
+                            optimizer.Step();
 
-                        metrics ??= DefaultMetrics(output, batch.Targets);
-                        var values = Measure(metrics, output, batch.Targets);
-                        info = info with { Elapsed = clock.Elapsed };
-                        history.AddStep(info, values);
-                        sums.Add(lossValue, values, batch.Count);
-                        step++;
-                        globalStep++;
-                        foreach (var c in callbacks) c.OnStepEnd(context, info);
+                            metrics ??= DefaultMetrics(output, batch.Targets);
+                            var values = Measure(metrics, output, batch.Targets);
+                            info = info with { Elapsed = clock.Elapsed };
+                            history.AddStep(info, values);
+                            sums.Add(lossValue, values, batch.Count);
+                            step++;
+                            globalStep++;
+                            foreach (var c in callbacks) c.OnStepEnd(context, info);
+                        }
                     }
                 }
                 if (cancellationToken.IsCancellationRequested)
@@ -111,6 +115,7 @@ public static class Trainer
         finally
         {
             model.Train(wasTraining);
+            Backends.Cpu.CpuArrayPool.Clear(); // the run's working set goes back to the collector
         }
     }
 
@@ -129,6 +134,7 @@ public static class Trainer
             var sums = new RunningMeans();
             foreach (var batch in data)
             {
+                using var scope = Tensor.Scope();
                 var output = model.Call(batch.Inputs);
                 metrics ??= DefaultMetrics(output, batch.Targets);
                 sums.Add(ScalarLoss(loss(output, batch.Targets)), Measure(metrics, output, batch.Targets), batch.Count);

@@ -8,64 +8,50 @@ internal sealed partial class CpuBackend
 {
     public void Unary(UnaryOp op, TensorStorage x, StridedLayout layout, float p, float q, TensorStorage destination)
     {
-        try
+        float[] src = Data(x), dst = Data(destination);
+        if (layout.IsContiguous)
         {
-            float[] src = Data(x), dst = Data(destination);
-            if (layout.IsContiguous)
+            int count = layout.Count;
+            if (count < 2 * CpuParallel.MinWorkPerThread)
             {
-                int count = layout.Count;
-                if (count < 2 * CpuParallel.MinWorkPerThread)
-                {
-                    ElementwiseKernels.Unary(op, src.AsSpan(layout.Offset, count), dst.AsSpan(0, count), p, q);
-                    return;
-                }
+                ElementwiseKernels.Unary(op, src.AsSpan(layout.Offset, count), dst.AsSpan(0, count), p, q);
+                return;
             }
-            var rows = new StridedRows(layout.Shape, layout);
-            int n = rows.RowLength, stride = rows.InnerStrides[0];
-            rows.ForEachRow(r =>
-            {
-                int s = rows.RowStart(0, r);
-                var d = dst.AsSpan(r * n, n);
-                if (stride == 1)
-                {
-                    ElementwiseKernels.Unary(op, src.AsSpan(s, n), d, p, q);
-                    return;
-                }
-                for (int i = 0; i < n; i++) d[i] = src[s + i * stride];
-                ElementwiseKernels.Unary(op, d, d, p, q);
-            });
         }
-        finally
+        var rows = new StridedRows(layout.Shape, layout);
+        int n = rows.RowLength, stride = rows.InnerStrides[0];
+        rows.ForEachRow(r =>
         {
-            KeepAlive(x, destination);
-        }
+            int s = rows.RowStart(0, r);
+            var d = dst.AsSpan(r * n, n);
+            if (stride == 1)
+            {
+                ElementwiseKernels.Unary(op, src.AsSpan(s, n), d, p, q);
+                return;
+            }
+            for (int i = 0; i < n; i++) d[i] = src[s + i * stride];
+            ElementwiseKernels.Unary(op, d, d, p, q);
+        });
     }
 
     public void Binary(BinaryOp op, TensorStorage a, StridedLayout aLayout, TensorStorage b, StridedLayout bLayout, TensorStorage destination)
     {
-        try
+        float[] A = Data(a), B = Data(b), dst = Data(destination);
+        int count = aLayout.Count;
+        if (count < 2 * CpuParallel.MinWorkPerThread && aLayout.IsContiguous && bLayout.IsContiguous)
         {
-            float[] A = Data(a), B = Data(b), dst = Data(destination);
-            int count = aLayout.Count;
-            if (count < 2 * CpuParallel.MinWorkPerThread && aLayout.IsContiguous && bLayout.IsContiguous)
-            {
-                // Small same-shape operands: skip the row planner, whose set-up would dominate a tiny op.
-                ElementwiseKernels.Binary(op, A.AsSpan(aLayout.Offset, count), B.AsSpan(bLayout.Offset, count), dst.AsSpan(0, count));
-                return;
-            }
-            var rows = new StridedRows(aLayout.Shape, aLayout, bLayout);
-            int n = rows.RowLength, sa = rows.InnerStrides[0], sb = rows.InnerStrides[1];
-            if (rows.RowCount == 1)
-            {
-                BinaryRow(op, A, rows.RowStart(0, 0), sa, B, rows.RowStart(1, 0), sb, dst.AsSpan(0, n));
-                return;
-            }
-            rows.ForEachRow(r => BinaryRow(op, A, rows.RowStart(0, r), sa, B, rows.RowStart(1, r), sb, dst.AsSpan(r * n, n)));
+            // Small same-shape operands: skip the row planner, whose set-up would dominate a tiny op.
+            ElementwiseKernels.Binary(op, A.AsSpan(aLayout.Offset, count), B.AsSpan(bLayout.Offset, count), dst.AsSpan(0, count));
+            return;
         }
-        finally
+        var rows = new StridedRows(aLayout.Shape, aLayout, bLayout);
+        int n = rows.RowLength, sa = rows.InnerStrides[0], sb = rows.InnerStrides[1];
+        if (rows.RowCount == 1)
         {
-            KeepAlive(a, b, destination);
+            BinaryRow(op, A, rows.RowStart(0, 0), sa, B, rows.RowStart(1, 0), sb, dst.AsSpan(0, n));
+            return;
         }
+        rows.ForEachRow(r => BinaryRow(op, A, rows.RowStart(0, r), sa, B, rows.RowStart(1, r), sb, dst.AsSpan(r * n, n)));
     }
 
     private static void BinaryRow(BinaryOp op, float[] a, int aStart, int aStride, float[] b, int bStart, int bStride, Span<float> d)
@@ -96,21 +82,14 @@ internal sealed partial class CpuBackend
     public void Where(TensorStorage condition, StridedLayout conditionLayout, TensorStorage a, StridedLayout aLayout,
         TensorStorage b, StridedLayout bLayout, TensorStorage destination)
     {
-        try
+        float[] C = Data(condition), A = Data(a), B = Data(b), dst = Data(destination);
+        var rows = new StridedRows(aLayout.Shape, conditionLayout, aLayout, bLayout);
+        int n = rows.RowLength, sc = rows.InnerStrides[0], sa = rows.InnerStrides[1], sb = rows.InnerStrides[2];
+        rows.ForEachRow(r =>
         {
-            float[] C = Data(condition), A = Data(a), B = Data(b), dst = Data(destination);
-            var rows = new StridedRows(aLayout.Shape, conditionLayout, aLayout, bLayout);
-            int n = rows.RowLength, sc = rows.InnerStrides[0], sa = rows.InnerStrides[1], sb = rows.InnerStrides[2];
-            rows.ForEachRow(r =>
-            {
-                int c0 = rows.RowStart(0, r), a0 = rows.RowStart(1, r), b0 = rows.RowStart(2, r);
-                var d = dst.AsSpan(r * n, n);
-                for (int i = 0; i < n; i++) d[i] = C[c0 + i * sc] != 0 ? A[a0 + i * sa] : B[b0 + i * sb];
-            });
-        }
-        finally
-        {
-            KeepAlive(condition, a, b, destination);
-        }
+            int c0 = rows.RowStart(0, r), a0 = rows.RowStart(1, r), b0 = rows.RowStart(2, r);
+            var d = dst.AsSpan(r * n, n);
+            for (int i = 0; i < n; i++) d[i] = C[c0 + i * sc] != 0 ? A[a0 + i * sa] : B[b0 + i * sb];
+        });
     }
 }

@@ -17,57 +17,43 @@ internal sealed partial class CpuBackend
     public void LSTMCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
         TensorStorage state, TensorStorage activations)
     {
-        try
+        float[] pre = Data(gates), cPrev = Data(c), hc = Data(state), act = Data(activations);
+        int h = hidden, g4 = 4 * hidden;
+        CpuParallel.For(batch, (long)LSTMWorkPerElement * g4, n =>
         {
-            float[] pre = Data(gates), cPrev = Data(c), hc = Data(state), act = Data(activations);
-            int h = hidden, g4 = 4 * hidden;
-            CpuParallel.For(batch, (long)LSTMWorkPerElement * g4, n =>
-            {
-                var a = act.AsSpan(n * g4, g4);
-                var p = pre.AsSpan(gatesOffset + n * g4, g4);
-                TensorPrimitives.Sigmoid(p[..(2 * h)], a[..(2 * h)]);          // i, f
-                TanhKernel.Tanh(p.Slice(2 * h, h), a.Slice(2 * h, h));         // g
-                TensorPrimitives.Sigmoid(p[(3 * h)..], a[(3 * h)..]);          // o
-                var hNext = hc.AsSpan(n * h, h);
-                var cNext = hc.AsSpan((batch + n) * h, h);
-                TensorPrimitives.Multiply(a[..h], a.Slice(2 * h, h), cNext);                               // i⊙g
-                TensorPrimitives.FusedMultiplyAdd(a.Slice(h, h), cPrev.AsSpan(cOffset + n * h, h), cNext, cNext); // c' = f⊙c + i⊙g
-                TanhKernel.Tanh(cNext, hNext);
-                TensorPrimitives.Multiply(a[(3 * h)..], hNext, hNext);                                     // h' = o⊙tanh(c')
-            });
-        }
-        finally
-        {
-            KeepAlive(gates, c, state, activations);
-        }
+            var a = act.AsSpan(n * g4, g4);
+            var p = pre.AsSpan(gatesOffset + n * g4, g4);
+            TensorPrimitives.Sigmoid(p[..(2 * h)], a[..(2 * h)]);          // i, f
+            TanhKernel.Tanh(p.Slice(2 * h, h), a.Slice(2 * h, h));         // g
+            TensorPrimitives.Sigmoid(p[(3 * h)..], a[(3 * h)..]);          // o
+            var hNext = hc.AsSpan(n * h, h);
+            var cNext = hc.AsSpan((batch + n) * h, h);
+            TensorPrimitives.Multiply(a[..h], a.Slice(2 * h, h), cNext);                               // i⊙g
+            TensorPrimitives.FusedMultiplyAdd(a.Slice(h, h), cPrev.AsSpan(cOffset + n * h, h), cNext, cNext); // c' = f⊙c + i⊙g
+            TanhKernel.Tanh(cNext, hNext);
+            TensorPrimitives.Multiply(a[(3 * h)..], hNext, hNext);                                     // h' = o⊙tanh(c')
+        });
     }
 
     public void LSTMCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
         int batch, int hidden, TensorStorage gradGates, TensorStorage gradC)
     {
-        try
+        float[] act = Data(activations), cPrev = Data(c), hc = Data(state), dhc = Data(gradState), dGates = Data(gradGates), dC = Data(gradC);
+        int h = hidden, g4 = 4 * hidden;
+        CpuParallel.For(batch, (long)LSTMWorkPerElement * g4, n =>
         {
-            float[] act = Data(activations), cPrev = Data(c), hc = Data(state), dhc = Data(gradState), dGates = Data(gradGates), dC = Data(gradC);
-            int h = hidden, g4 = 4 * hidden;
-            CpuParallel.For(batch, (long)LSTMWorkPerElement * g4, n =>
+            float[] tanhC = ArrayPool<float>.Shared.Rent(h);
+            try
             {
-                float[] tanhC = ArrayPool<float>.Shared.Rent(h);
-                try
-                {
-                    TanhKernel.Tanh(hc.AsSpan((batch + n) * h, h), tanhC.AsSpan(0, h));
-                    LSTMCellBackwardRow(act.AsSpan(n * g4, g4), cPrev.AsSpan(cOffset + n * h, h), tanhC.AsSpan(0, h),
-                        dhc.AsSpan(n * h, h), dhc.AsSpan((batch + n) * h, h), dGates.AsSpan(n * g4, g4), dC.AsSpan(n * h, h));
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(tanhC);
-                }
-            });
-        }
-        finally
-        {
-            KeepAlive(activations, c, state, gradState, gradGates, gradC);
-        }
+                TanhKernel.Tanh(hc.AsSpan((batch + n) * h, h), tanhC.AsSpan(0, h));
+                LSTMCellBackwardRow(act.AsSpan(n * g4, g4), cPrev.AsSpan(cOffset + n * h, h), tanhC.AsSpan(0, h),
+                    dhc.AsSpan(n * h, h), dhc.AsSpan((batch + n) * h, h), dGates.AsSpan(n * g4, g4), dC.AsSpan(n * h, h));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(tanhC);
+            }
+        });
     }
 
     /// <summary>

@@ -1,23 +1,31 @@
-// Host memory for CPU tensors: a plain float array, recycled through CpuArrayPool when it is large.
+// Host memory for CPU tensors: a plain float array; a large one is rented from CpuArrayPool and goes back
+// to it when the storage is released.
 namespace DeepLearnKit.Backends.Cpu;
 
 /// <summary>A CPU tensor's elements, in a managed array.</summary>
-internal class CpuStorage : TensorStorage
+internal sealed class CpuStorage : TensorStorage
 {
-    public CpuStorage(float[] data) => Data = data;
+    private float[]? data;
+    private readonly bool pooled;
 
-    public float[] Data { get; }
+    /// <summary>A storage over <paramref name="data"/>; <paramref name="pooled"/> when the array came from <see cref="CpuArrayPool"/> and goes back to it.</summary>
+    public CpuStorage(float[] data, bool pooled = false)
+    {
+        this.data = data;
+        this.pooled = pooled;
+        Length = data.Length;
+    }
 
-    public override int Length => Data.Length;
+    /// <summary>The elements; throws once the storage is released (its array may already be someone else's).</summary>
+    public float[] Data => data ?? throw ReleasedError();
+
+    public override int Length { get; }
 
     public override IBackend Backend => CpuBackend.Instance;
-}
 
-/// <summary>
-/// A storage whose array came from a <see cref="CpuArrayPool"/>: when the storage is collected (no tensor or
-/// view refers to it any more), its finalizer gives the array back to that pool, for the next tensor of the same size.
-/// </summary>
-internal sealed class PooledCpuStorage(float[] data, CpuArrayPool pool) : CpuStorage(data)
-{
-    ~PooledCpuStorage() => pool.Return(Data);
+    private protected override void FreeMemory()
+    {
+        var array = Interlocked.Exchange(ref data, null);
+        if (pooled && array is not null) CpuArrayPool.Return(array);
+    }
 }

@@ -90,7 +90,7 @@ public sealed class MultiHeadAttention : Module
 
         if (causal)
         {
-            var causalMask = CausalMasks.GetOrAdd((t, s, query.Device), key => CausalMask(key.T, key.S).To(key.Device)); // (T, S)
+            var causalMask = CausalMasks.GetOrAdd((t, s, query.Device), key => CausalMask(key.T, key.S).To(key.Device).Keep()); // (T, S)
             mask = mask is null ? causalMask : mask + causalMask;
         }
         if (keyPaddingMask is not null)
@@ -99,7 +99,7 @@ public sealed class MultiHeadAttention : Module
             mask = mask is null ? padding : mask + padding;
         }
         var heads = ScaledDotProductAttention(q, k, v, mask, out var weights, Dropout, IsTraining); // (N, h, T, d)
-        LastAttentionWeights = weights.Detach();
+        LastAttentionWeights = weights.Detach().Keep();
         var merged = heads.Transpose(1, 2).Reshape(n, t, EmbedDim); // (N, T, h, d) -> (N, T, E)
         return OutProj.Call(merged);
     }

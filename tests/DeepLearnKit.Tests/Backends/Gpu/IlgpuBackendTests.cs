@@ -142,11 +142,11 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_disposed_storage_releases_its_buffer_and_refuses_further_use()
+    public void A_released_storage_gives_back_its_buffer_and_refuses_further_use()
     {
         var storage = (IlgpuStorage)Sim.Upload([1f, 2f]);
-        storage.Dispose();
-        storage.Dispose();
+        storage.Release();
+        storage.Release();
         Assert.Throws<ObjectDisposedException>(() => Sim.Download(storage, new float[2]));
     }
 

@@ -1,0 +1,77 @@
+// Stated lifetimes for tensor memory: every storage made while a scope is open is released when it ends.
+// A training step makes the same temporaries every step (activations, gradients, im2col columns); giving
+// their memory back at the step's end lets the next step reuse it, as PyTorch's caching allocator does,
+// without asking the garbage collector which arrays died.
+using DeepLearnKit.Backends;
+using DeepLearnKit.Backends.Cpu;
+
+namespace DeepLearnKit;
+
+/// <summary>
+/// A region of code whose tensors die with it: <c>using (Tensor.Scope()) { one training step }</c>. When the scope
+/// ends, the memory of every tensor made inside it goes back to its device (on the CPU, into a pool the next step
+/// rents from) and any later use of such a tensor throws. <see cref="Tensor.Keep"/> takes a tensor out of its scope.
+/// The engine keeps what outlives a step by itself: parameters and buffers a module registers, gradients that
+/// <see cref="Tensor.Backward"/> leaves on leaves, and optimizer state. <c>Fit</c> and <c>Evaluate</c> open one scope per
+/// batch. Scopes nest (a tensor belongs to the innermost one) and follow the code that opened them across
+/// <c>await</c>; the work a scope starts must be finished when it ends.
+/// </summary>
+public sealed class TensorScope : IDisposable
+{
+    private static readonly AsyncLocal<TensorScope?> current = new();
+
+    private readonly TensorScope? parent;
+    private readonly List<TensorStorage> storages = [];
+    private bool ended;
+
+    private TensorScope(TensorScope? parent) => this.parent = parent;
+
+    /// <summary>The innermost open scope of this flow of execution, or null.</summary>
+    internal static TensorScope? Current => current.Value;
+
+    /// <summary>Opens a scope nested in the current one.</summary>
+    internal static TensorScope Open()
+    {
+        var scope = new TensorScope(current.Value);
+        current.Value = scope;
+        return scope;
+    }
+
+    /// <summary>How many storages this scope will release (those made in it and not kept).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (storages) return storages.Count(s => ReferenceEquals(s.Scope, this));
+        }
+    }
+
+    /// <summary>Called by every storage made while this scope is current (kernels may make them on worker threads).</summary>
+    internal void Adopt(TensorStorage storage)
+    {
+        lock (storages)
+        {
+            if (ended) throw new InvalidOperationException("Tensor.Scope: this scope has ended; a tensor cannot be made in it.");
+            storages.Add(storage);
+        }
+    }
+
+    /// <summary>Releases every storage made in this scope and not kept, and makes the enclosing scope current again.</summary>
+    public void Dispose()
+    {
+        if (ended) return;
+        if (!ReferenceEquals(current.Value, this))
+            throw new InvalidOperationException("Tensor.Scope: scopes must end in the reverse order they were opened, in the code that opened them.");
+        TensorStorage[] mine;
+        lock (storages)
+        {
+            ended = true;
+            mine = [.. storages];
+            storages.Clear();
+        }
+        current.Value = parent;
+        foreach (var storage in mine)
+            if (ReferenceEquals(storage.Scope, this)) storage.Release();
+        if (parent is null) CpuArrayPool.ScopeEnded();
+    }
+}
