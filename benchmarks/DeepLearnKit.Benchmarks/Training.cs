@@ -1,6 +1,6 @@
 // The training workloads of the PyTorch comparison ("Models that learn"), C# side: each one trains a model of
-// the zoo (src/DeepLearnKit/Models) with an explicit loop — ZeroGrad, forward, loss, Backward, Step, each step in a
-// Tensor.Scope() so its tensors' memory is reused by the next — and
+// the zoo (src/DeepLearnKit/Models) with an explicit loop — ZeroGrad, forward, loss, Backward, Step, over
+// loader.Scoped() so each step's tensors are released when the next begins — and
 // torch_bench.py has a function of the same name doing the same work (same architecture, init scheme, data,
 // batch, optimizer and steps). One call is a whole run from a fresh, seeded model, so every call does the same
 // work; what it reached (loss, test accuracy) is read after the timed calls, untimed.
@@ -65,10 +65,9 @@ internal static class TrainingWorkloads
             var optimizer = new Adam(model.Parameters(), learningRate: 1e-3);
             losses.Clear();
             int step = 0;
-            foreach (var (x, y) in loader)
+            foreach (var (x, y) in loader.Scoped())
             {
                 if (step++ == steps) break;
-                using var scope = Tensor.Scope(); // the step's tensors give their memory back when it ends
                 optimizer.ZeroGrad();
                 var loss = Loss.CrossEntropy(model.Call(x), y);
                 loss.Backward();
@@ -111,10 +110,9 @@ internal static class TrainingWorkloads
             var optimizer = new Adam(model.Parameters(), learningRate: 2e-3);
             losses.Clear();
             int step = 0;
-            foreach (var (x, y) in loader)
+            foreach (var (x, y) in loader.Scoped())
             {
                 if (step++ == steps) break;
-                using var scope = Tensor.Scope(); // the step's tensors give their memory back when it ends
                 optimizer.ZeroGrad();
                 var logits = model.Call(x);                                           // (32, 35, V)
                 var loss = Loss.CrossEntropy(logits.Reshape(-1, vocab), y.Reshape(-1)); // over 32·35 characters
@@ -158,10 +156,9 @@ internal static class TrainingWorkloads
             lossD.Clear();
             lossG.Clear();
             int step = 0;
-            foreach (var (real, _) in loader)
+            foreach (var (real, _) in loader.Scoped())
             {
                 if (step++ == steps) break;
-                using var scope = Tensor.Scope(); // the step's tensors give their memory back when it ends
                 // D: real images → 1, generated ones → 0.
                 optD.ZeroGrad();
                 var fake = g.Call(g.Noise(Batch));                                          // (64, 1, 28, 28)

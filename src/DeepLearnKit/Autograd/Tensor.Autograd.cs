@@ -21,7 +21,11 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>∂L/∂this after <see cref="Backward"/>, accumulated over calls; null before. It outlives any <see cref="TensorScope"/>.</summary>
+    /// <summary>
+    /// ∂L/∂this after <see cref="Backward"/>, accumulated over calls; null before. Made in the <see cref="TensorScope"/>
+    /// the backward pass ran in, it lives as long as that scope: one step of your loop (accumulate over several batches
+    /// inside one scope, or <see cref="Keep"/> it). After <c>Fit</c>, the last step's gradients are still there.
+    /// </summary>
     public Tensor? Grad { get; set; }
 
     /// <summary>The op that produced this tensor (null for a leaf or when gradients were off).</summary>
@@ -93,8 +97,7 @@ public sealed partial class Tensor
         {
             var node = order[i];
             if (pending.Take(node) is not { } g) continue;  // no gradient reached it
-            if (node.IsLeaf || node.retainsGrad) // a gradient left on a tensor outlives the step's TensorScope
-                node.Grad = (node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g).Keep();
+            if (node.IsLeaf || node.retainsGrad) node.Grad = node.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : node.Grad + g;
             if (node.GradFn is not { } fn) continue;
             if (fn.AccumulateInto is { } accumulate)
             {

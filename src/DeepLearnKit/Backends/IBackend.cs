@@ -333,5 +333,5 @@ public abstract class TensorStorage
     /// <summary>The error for reading or writing a storage after <see cref="Release"/>.</summary>
     private protected static ObjectDisposedException ReleasedError() => new(nameof(Tensor),
         "This tensor's memory was given back when the Tensor.Scope() it was made in ended (Fit and Evaluate open one per " +
-        "batch). To use a tensor after its scope, call Keep() on it inside the scope, or copy out what you need (Item, ToArray) before the scope ends.");
+        "batch; a gradient lives as long as the scope its Backward ran in). To use a tensor after its scope, call Keep() on it inside the scope, or copy out what you need (Item, ToArray) before the scope ends.");
 }

@@ -11,9 +11,10 @@ namespace DeepLearnKit;
 /// A region of code whose tensors die with it: <c>using (Tensor.Scope()) { one training step }</c>. When the scope
 /// ends, the memory of every tensor made inside it goes back to its device (on the CPU, into a pool the next step
 /// rents from) and any later use of such a tensor throws. <see cref="Tensor.Keep"/> takes a tensor out of its scope.
-/// The engine keeps what outlives a step by itself: parameters and buffers a module registers, gradients that
-/// <see cref="Tensor.Backward"/> leaves on leaves, and optimizer state. <c>Fit</c> and <c>Evaluate</c> open one scope per
-/// batch. Scopes nest (a tensor belongs to the innermost one) and follow the code that opened them across
+/// The engine keeps what outlives a step by itself: parameters and buffers a module registers, and optimizer state.
+/// Gradients belong to the scope their <see cref="Tensor.Backward"/> ran in. <c>Fit</c> and <c>Evaluate</c> open one
+/// scope per batch (Fit leaves its last step's tensors, gradients included, to the garbage collector instead, so they
+/// can be looked at after training). Scopes nest (a tensor belongs to the innermost one) and follow the code that opened them across
 /// <c>await</c>; the work a scope starts must be finished when it ends.
 /// </summary>
 public sealed class TensorScope : IDisposable
@@ -22,7 +23,7 @@ public sealed class TensorScope : IDisposable
 
     private readonly TensorScope? parent;
     private readonly List<TensorStorage> storages = [];
-    private bool ended;
+    private bool closed;
 
     private TensorScope(TensorScope? parent) => this.parent = parent;
 
@@ -51,7 +52,7 @@ public sealed class TensorScope : IDisposable
     {
         lock (storages)
         {
-            if (ended) throw new InvalidOperationException("Tensor.Scope: this scope has ended; a tensor cannot be made in it.");
+            if (closed) throw new InvalidOperationException("Tensor.Scope: this scope has ended; a tensor cannot be made in it.");
             storages.Add(storage);
         }
     }
@@ -59,19 +60,45 @@ public sealed class TensorScope : IDisposable
     /// <summary>Releases every storage made in this scope and not kept, and makes the enclosing scope current again.</summary>
     public void Dispose()
     {
-        if (ended) return;
-        if (!ReferenceEquals(current.Value, this))
-            throw new InvalidOperationException("Tensor.Scope: scopes must end in the reverse order they were opened, in the code that opened them.");
-        TensorStorage[] mine;
+        Close();
+        foreach (var storage in TakeStorages()) storage.Release();
+        if (parent is null) CpuArrayPool.ScopeEnded();
+    }
+
+    /// <summary>
+    /// Ends this scope without releasing anything: what it made is the garbage collector's from now on, as if it had
+    /// been made outside any scope. How <c>Fit</c> leaves its last step readable.
+    /// </summary>
+    internal void Abandon()
+    {
+        Close();
+        foreach (var storage in TakeStorages()) storage.Unscope();
+    }
+
+    /// <summary>
+    /// Stops adopting storages and makes the enclosing scope current again, but releases nothing yet (that is
+    /// <see cref="Dispose"/>'s, later): how <c>Fit</c> keeps a step's tensors until it knows whether another step follows.
+    /// </summary>
+    internal void Close()
+    {
         lock (storages)
         {
-            ended = true;
-            mine = [.. storages];
-            storages.Clear();
+            if (closed) return;
+            if (!ReferenceEquals(current.Value, this))
+                throw new InvalidOperationException("Tensor.Scope: scopes must end in the reverse order they were opened, in the code that opened them.");
+            closed = true;
         }
         current.Value = parent;
-        foreach (var storage in mine)
-            if (ReferenceEquals(storage.Scope, this)) storage.Release();
-        if (parent is null) CpuArrayPool.ScopeEnded();
+    }
+
+    /// <summary>The storages still this scope's (not kept), once; the scope is empty afterwards.</summary>
+    private List<TensorStorage> TakeStorages()
+    {
+        lock (storages)
+        {
+            var mine = storages.FindAll(s => ReferenceEquals(s.Scope, this));
+            storages.Clear();
+            return mine;
+        }
     }
 }

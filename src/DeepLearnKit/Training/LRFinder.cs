@@ -52,12 +52,16 @@ public static class LRFinder
                 batches.MoveNext();
                 var batch = batches.Current;
 
-                model.Train();
-                optimizer.ZeroGrad();
-                var l = loss(model.Call(batch.Inputs), batch.Targets);
-                double value = l.Item();
-                l.Backward();
-                optimizer.Step();
+                double value;
+                using (Tensor.Scope())
+                {
+                    model.Train();
+                    optimizer.ZeroGrad();
+                    var l = loss(model.Call(batch.Inputs), batch.Targets);
+                    value = l.Item();
+                    l.Backward();
+                    optimizer.Step();
+                }
 
                 average = smoothing * average + (1 - smoothing) * value;
                 double s = average / (1 - Math.Pow(smoothing, i + 1));

@@ -40,6 +40,7 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         bool wasTraining = model.IsTraining;
         int globalStep = 0;
+        bool Stopping() => context.StopRequested || cancellationToken.IsCancellationRequested;
         try
         {
             foreach (var c in callbacks) c.OnTrainBegin(context);
@@ -50,43 +51,40 @@ public static class Trainer
 
                 var sums = new RunningMeans();
                 int step = 0;
-                bool exhausted = false;
-                using (var batches = train.GetEnumerator())
+                bool exhausted = true;
+                foreach (var batch in train.Scoped()) // a step's tensors are released when the next step has its batch
                 {
-                    while (!context.StopRequested && !cancellationToken.IsCancellationRequested)
+                    if (Stopping())
                     {
-                        if (!batches.MoveNext())
-                        {
-                            exhausted = true;
-                            break;
-                        }
-                        var batch = batches.Current;
-                        // The step's tensors (activations, gradients, temporaries) give their memory back when it ends.
-                        using (Tensor.Scope())
-                        {
-                            model.Train();
-                            // The model's own ZeroGrad also clears parameters the optimizer does not update (their grads would pile up).
-                            optimizer.ZeroGrad();
-                            model.ZeroGrad();
-                            var output = model.Call(batch.Inputs);
-                            var lossTensor = loss(output, batch.Targets);
-                            double lossValue = ScalarLoss(lossTensor);
-                            lossTensor.Backward();
+                        exhausted = false;
+                        break;
+                    }
+                    model.Train();
+                    // The model's own ZeroGrad also clears parameters the optimizer does not update (their grads would pile up).
+                    optimizer.ZeroGrad();
+                    model.ZeroGrad();
+                    var output = model.Call(batch.Inputs);
+                    var lossTensor = loss(output, batch.Targets);
+                    double lossValue = ScalarLoss(lossTensor);
+                    lossTensor.Backward();
 
-                            var info = new StepInfo(epoch, epochs, step, context.StepsPerEpoch, globalStep, lossValue, batch.Count,
-                                optimizer.ParamGroups[0].LearningRate, clock.Elapsed);
-                            foreach (var c in callbacks) c.OnAfterBackward(context, info);
-                            optimizer.Step();
+                    var info = new StepInfo(epoch, epochs, step, context.StepsPerEpoch, globalStep, lossValue, batch.Count,
+                        optimizer.ParamGroups[0].LearningRate, clock.Elapsed);
+                    foreach (var c in callbacks) c.OnAfterBackward(context, info);
+                    optimizer.Step();
 
-                            metrics ??= DefaultMetrics(output, batch.Targets);
-                            var values = Measure(metrics, output, batch.Targets);
-                            info = info with { Elapsed = clock.Elapsed };
-                            history.AddStep(info, values);
-                            sums.Add(lossValue, values, batch.Count);
-                            step++;
-                            globalStep++;
-                            foreach (var c in callbacks) c.OnStepEnd(context, info);
-                        }
+                    metrics ??= DefaultMetrics(output, batch.Targets);
+                    var values = Measure(metrics, output, batch.Targets);
+                    info = info with { Elapsed = clock.Elapsed };
+                    history.AddStep(info, values);
+                    sums.Add(lossValue, values, batch.Count);
+                    step++;
+                    globalStep++;
+                    foreach (var c in callbacks) c.OnStepEnd(context, info);
+                    if (Stopping()) // checked here too, so that a stop fetches no further batch
+                    {
+                        exhausted = false;
+                        break;
                     }
                 }
                 if (cancellationToken.IsCancellationRequested)

@@ -2,6 +2,7 @@
 // released arrays to the next tensors of the same size and never to two live storages, its memory stays
 // bounded, and training inside scopes computes exactly what it computes without them.
 using DeepLearnKit.Backends.Cpu;
+using DeepLearnKit.Data;
 using DeepLearnKit.NN;
 using DeepLearnKit.Optim;
 
@@ -169,5 +170,46 @@ public class TensorScopeTests
         var scoped = Train(scoped: true);
         Assert.Equal(plain.Length, scoped.Length);
         for (int i = 0; i < plain.Length; i++) Assert.Equal(plain[i], scoped[i]);
+    }
+
+    [Fact]
+    public void Scoped_batches_release_a_step_when_the_next_arrives_and_leave_the_last_one_readable()
+    {
+        var data = new TensorDataset(Tensor.Arange(40).Reshape(10, 4), Tensor.Arange(10));
+        var steps = new List<(Tensor Batch, Tensor Made)>();
+        foreach (var (x, _) in new DataLoader(data, 3).Scoped())
+        {
+            steps.Add((x, x * 2f));
+            Assert.All(steps.SkipLast(1), s => Assert.True(s.Made.IsReleased && s.Batch.IsReleased));
+            Assert.False(steps[^1].Made.IsReleased);
+        }
+        Assert.Equal(4, steps.Count);
+        Assert.Equal(new float[] { 72, 74, 76, 78 }, steps[^1].Made.ToArray()); // 2 · row 9, after the loop
+        Assert.Null(TensorScope.Current);
+
+        // Leaving the loop early leaves that step readable too.
+        foreach (var (x, _) in new DataLoader(data, 3).Scoped())
+        {
+            steps.Add((x, x + 1f));
+            break;
+        }
+        Assert.Equal(new float[] { 1, 2, 3, 4 }, steps[^1].Made.ToArray().Take(4));
+        Assert.Null(TensorScope.Current);
+    }
+
+    [Fact]
+    public void After_fit_the_last_steps_gradients_are_readable_and_match_a_backward_outside_any_scope()
+    {
+        Rng.Seed(3);
+        var model = new Sequential(new Linear(4, 200), new Tanh(), new Linear(200, 1));
+        var x = Tensor.Randn(16, 4);
+        var y = x.Sum(1, keepDim: true);
+        var sgd = new SGD(model.Parameters(), 0.0); // lr 0: the parameters stay, so the last step's gradient can be recomputed
+        DeepLearnKit.Training.Trainer.Fit(model, new DataLoader(new TensorDataset(x, y), 8), (o, t) => Loss.MSE(o, t), sgd, epochs: 2, live: false);
+        var afterFit = model.Parameters().Select(p => p.Grad!.ToArray()).ToList();
+        model.ZeroGrad();
+        Loss.MSE(model.Call(x.Slice(0, 8, 16)), y.Slice(0, 8, 16)).Backward();
+        var direct = model.Parameters().Select(p => p.Grad!.ToArray()).ToList();
+        for (int i = 0; i < direct.Count; i++) Assert.Equal(direct[i], afterFit[i]);
     }
 }
