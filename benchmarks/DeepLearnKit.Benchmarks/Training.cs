@@ -38,7 +38,7 @@ internal static class TrainingWorkloads
         model.Eval();
         using var _ = Tensor.NoGrad();
         int correct = 0;
-        foreach (var (x, y) in new DataLoader(FashionTest, 1000))
+        foreach (var (x, y) in new DataLoader(FashionTest, 1000).Scoped())
             correct += (int)Math.Round(Metrics.Accuracy(model.Call(x), y) * y.Size(0));
         model.Train();
         return (double)correct / FashionTest.Count;
@@ -138,7 +138,8 @@ internal static class TrainingWorkloads
         int steps = Shrink(n);
         var source = FashionMnist.Load(train: true); // pixels in [0, 1]
         if (steps * Batch > source.Count) throw new ArgumentException($"dcgan-{n}: more images than the training set holds.");
-        var images = new TensorDataset(source.Inputs * 2f - 1f, source.Targets); // [−1, 1], as tanh outputs
+        int used = steps * Batch; // only the images the run reads are scaled, as torch_bench.py does
+        var images = new TensorDataset(source.Inputs.Narrow(0, 0, used) * 2f - 1f, source.Targets.Narrow(0, 0, used)); // [−1, 1], as tanh outputs
         var loader = new DataLoader(images, Batch);
         var ones = Tensor.Ones(Batch);
         var zeros = Tensor.Zeros(Batch);
