@@ -106,7 +106,8 @@ public sealed class ImageFolder : IDataset
         return new Batch(Tensor.Stack(images), Tensor.FromArray(labels, labels.Length));
     }
 
-    private Tensor Image(int index) => decoded.GetOrAdd(index, i => ImageFile.Load(samples[i].Path, Color, Size));
+    // Kept: a decoded image is cached for the data set's lifetime, not the step that first read it.
+    private Tensor Image(int index) => decoded.GetOrAdd(index, i => ImageFile.Load(samples[i].Path, Color, Size).Keep());
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -47,6 +47,17 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void Decoded_images_cached_during_one_step_stay_valid_in_later_steps_and_epochs()
+    {
+        WriteFolder();
+        var set = new ImageFolder(root, size: (4, 6));
+        var firstEpoch = new List<float[]>();
+        foreach (var (x, _) in new DataLoader(set, 1).Scoped()) firstEpoch.Add(x.ToArray()); // decoded (and cached) inside a step
+        var secondEpoch = new DataLoader(set, 1).Scoped().Select(b => b.Inputs.ToArray()).ToList(); // read from the cache
+        Assert.Equal(firstEpoch, secondEpoch);
+    }
+
+    [Fact]
     public void Classes_are_the_folder_names_in_ordinal_order_and_images_are_found_below_them()
     {
         WriteFolder();
