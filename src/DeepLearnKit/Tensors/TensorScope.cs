@@ -23,7 +23,7 @@ public sealed class TensorScope : IDisposable
 
     private readonly TensorScope? parent;
     private readonly List<TensorStorage> storages = [];
-    private bool closed;
+    private bool closed, released;
 
     private TensorScope(TensorScope? parent) => this.parent = parent;
 
@@ -60,14 +60,16 @@ public sealed class TensorScope : IDisposable
     /// <summary>Releases every storage made in this scope and not kept, and makes the enclosing scope current again.</summary>
     public void Dispose()
     {
-        Close();
+        if (released) return; // a second Dispose is a no-op, as IDisposable asks
+        Close();              // throws, changing nothing, when this is not the innermost scope
+        released = true;
         foreach (var storage in TakeStorages()) storage.Release();
         if (parent is null) CpuArrayPool.ScopeEnded();
     }
 
     /// <summary>
     /// Ends this scope without releasing anything: what it made is the garbage collector's from now on, as if it had
-    /// been made outside any scope. How <c>Fit</c> leaves its last step readable.
+    /// been made outside any scope. How <see cref="Data.ScopedBatches.Scoped"/> (and so <c>Fit</c>) leaves the last step readable.
     /// </summary>
     internal void Abandon()
     {
@@ -77,7 +79,7 @@ public sealed class TensorScope : IDisposable
 
     /// <summary>
     /// Stops adopting storages and makes the enclosing scope current again, but releases nothing yet (that is
-    /// <see cref="Dispose"/>'s, later): how <c>Fit</c> keeps a step's tensors until it knows whether another step follows.
+    /// <see cref="Dispose"/>'s, later): how <see cref="Data.ScopedBatches.Scoped"/> keeps a step's tensors until it knows whether another step follows.
     /// </summary>
     internal void Close()
     {
