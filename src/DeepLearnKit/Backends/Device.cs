@@ -2,6 +2,7 @@
 using DeepLearnKit.Backends;
 using DeepLearnKit.Backends.Cpu;
 using DeepLearnKit.Backends.Gpu;
+using DeepLearnKit.Backends.Reference;
 
 namespace DeepLearnKit;
 
@@ -12,6 +13,8 @@ public enum DeviceKind
     Cpu,
     /// <summary>An ILGPU accelerator (CUDA, OpenCL, or ILGPU's CPU simulator in tests).</summary>
     Gpu,
+    /// <summary>The host processor through the reference backend: plain loops that state each primitive, the spec the other devices are tested against.</summary>
+    Reference,
 }
 
 /// <summary>
@@ -38,6 +41,12 @@ public sealed class Device
     /// </summary>
     public static Device Gpu => gpu.Value;
 
+    /// <summary>
+    /// The reference backend: every primitive as a plain loop (Backends/Reference), no fused kernels, so every op runs
+    /// the composition written in Ops/. Slow; it is the executable spec, for checking results, not for training.
+    /// </summary>
+    public static Device Reference => ReferenceBackend.Instance.Device;
+
     /// <summary>ILGPU's CPU accelerator: runs the GPU kernels on the host, so GPU code can be tested anywhere.</summary>
     public static Device GpuSimulator => IlgpuBackend.CpuSimulator.Device;
 
@@ -57,7 +66,7 @@ public sealed class Device
     public string Name { get; }
 
     /// <summary>The kernels of this device.</summary>
-    public IBackend Backend { get; }
+    internal IBackend Backend { get; }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -1,9 +1,11 @@
-// The seam between the tensor API and the devices: the short list of primitive kernels that
-// every device implements. Ops (src/DeepLearnKit/Ops) are written once above it.
+// The seam between the tensor API and the devices: the short list of primitive kernels that every
+// device must implement. Ops (src/DeepLearnKit/Ops) are written once above it, as compositions of these
+// primitives; a backend may add fused kernels beside them (FusedKernels.cs), never instead of them.
+// Backends/Reference holds the plain-loop implementation that is the specification of each primitive.
 namespace DeepLearnKit.Backends;
 
 /// <summary>Elementwise functions of one input, <c>dst[i] = f(x[i])</c>; <c>p</c>, <c>q</c> are the op's scalar parameters.</summary>
-public enum UnaryOp
+internal enum UnaryOp
 {
     /// <summary><c>−x</c></summary>
     Neg,
@@ -27,8 +29,10 @@ public enum UnaryOp
     Tanh,
     /// <summary><c>x·Φ(x)</c>, Φ the standard normal CDF (exact GELU, as PyTorch's default)</summary>
     GELU,
-    /// <summary><c>d/dx x·Φ(x) = Φ(x) + x·φ(x)</c></summary>
-    GELUGrad,
+    /// <summary><c>erf x = (2/√π) ∫₀ˣ e^(−t²) dt</c></summary>
+    Erf,
+    /// <summary><c>⌊x⌋</c></summary>
+    Floor,
     /// <summary><c>xᵖ</c></summary>
     Pow,
     /// <summary><c>min(max(x, p), q)</c></summary>
@@ -37,12 +41,10 @@ public enum UnaryOp
     Affine,
     /// <summary><c>p / x</c></summary>
     ScalarDivide,
-    /// <summary><c>1 if x &gt; 0 else p</c>: the derivative of <see cref="LeakyReLU"/></summary>
-    LeakyReLUGrad,
 }
 
 /// <summary>Elementwise functions of two inputs of the same (already broadcast) shape, <c>dst[i] = f(a[i], b[i])</c>. Comparisons give 1 or 0.</summary>
-public enum BinaryOp
+internal enum BinaryOp
 {
     /// <summary><c>a + b</c></summary>
     Add,
@@ -70,16 +72,10 @@ public enum BinaryOp
     Gt,
     /// <summary><c>a ≥ b</c></summary>
     Ge,
-    /// <summary><c>a if b &gt; 0 else 0</c>: ReLU's backward, gradient a at input b</summary>
-    ReLUGrad,
-    /// <summary><c>a·b·(1 − b)</c>: the sigmoid's backward, gradient a at output b = σ(x)</summary>
-    SigmoidGrad,
-    /// <summary><c>a·(1 − b²)</c>: tanh's backward, gradient a at output b = tanh x</summary>
-    TanhGrad,
 }
 
 /// <summary>Reductions along one axis.</summary>
-public enum ReduceOp
+internal enum ReduceOp
 {
     /// <summary><c>Σ x</c></summary>
     Sum,
@@ -89,11 +85,20 @@ public enum ReduceOp
     Min,
 }
 
+/// <summary>What <see cref="IBackend.RandomFill"/> draws, with its two parameters p and q.</summary>
+internal enum RandomDistribution
+{
+    /// <summary><c>p + (q − p)·u</c>, u uniform on [0, 1): U[p, q)</summary>
+    Uniform,
+    /// <summary><c>p + q·z</c>, z standard normal: N(p, q²)</summary>
+    Normal,
+}
+
 /// <summary>
 /// Where a tensor's elements sit in its storage: element (i₀, i₁, …) is at
 /// <c>Offset + Σ iₖ·Strides[k]</c>. A stride of 0 repeats an element (broadcasting).
 /// </summary>
-public readonly record struct StridedLayout(int[] Shape, int[] Strides, int Offset)
+internal readonly record struct StridedLayout(int[] Shape, int[] Strides, int Offset)
 {
     /// <summary>
     /// The number of elements, <c>Π Shape[k]</c>, which kernels loop over in an int: a broadcast layout of more
@@ -154,7 +159,7 @@ public readonly record struct StridedLayout(int[] Shape, int[] Strides, int Offs
 /// <param name="PadW">Zero columns added left and right.</param>
 /// <param name="DilationH">Vertical spacing of window taps.</param>
 /// <param name="DilationW">Horizontal spacing of window taps.</param>
-public readonly record struct Window2d(int Channels, int Height, int Width, int KernelH, int KernelW,
+internal readonly record struct Window2d(int Channels, int Height, int Width, int KernelH, int KernelW,
     int StrideH, int StrideW, int PadH, int PadW, int DilationH, int DilationW)
 {
     /// <summary><c>OH = ⌊(H + 2·padH − dilH·(kH − 1) − 1) / strideH⌋ + 1</c></summary>
@@ -165,22 +170,18 @@ public readonly record struct Window2d(int Channels, int Height, int Width, int 
 }
 
 /// <summary>
-/// The primitive kernels a device implements. Inputs are read through a <see cref="StridedLayout"/>
-/// (so views need no copy); outputs are contiguous and fully overwritten unless the method says it
-/// accumulates. Every storage passed in belongs to this backend.
+/// The primitive kernels every device implements: memory and copies (Allocate … Fill), elementwise
+/// functions of one, two and three inputs (Unary, Binary, Where), reductions (Reduce, ArgReduce), MatMul,
+/// im2col and its adjoint, gather and scatter along an axis (IndexSelect, IndexAdd) and a counter-based
+/// random fill. Inputs are read through a <see cref="StridedLayout"/> (so views need no copy); outputs are
+/// contiguous and fully overwritten unless the method says it accumulates. Every storage passed in belongs
+/// to this backend. Everything else (pooling, activation gradients, the LSTM cell, convolution's batching)
+/// is composed from these in Ops/, unless the backend also offers a fused kernel from FusedKernels.cs.
 /// </summary>
-public interface IBackend
+internal interface IBackend
 {
     /// <summary>The device this backend runs on.</summary>
     Device Device { get; }
-
-    /// <summary>
-    /// How many of <paramref name="items"/> independent pieces of work (e.g. the images of a batch), each of
-    /// about <paramref name="workPerItem"/> multiply-adds, a caller may run concurrently with this backend's
-    /// kernels. The CPU answers with threads when one item is too small for its kernels to split themselves;
-    /// a GPU, whose kernels run in order on one stream, answers 1.
-    /// </summary>
-    int ConcurrentItems(int items, long workPerItem);
 
     /// <summary>A zero-filled storage of <paramref name="length"/> floats.</summary>
     TensorStorage Allocate(int length);
@@ -243,21 +244,6 @@ public interface IBackend
     void Col2Im(TensorStorage columns, Window2d w, TensorStorage x, int firstImage, int imageCount);
 
     /// <summary>
-    /// Max pooling of a contiguous [N, C, H, W] input (w.Channels = C): writes [N, C, OH, OW] maxima and the
-    /// flat index (h·W + w) of each maximum within its plane, as floats. Padding never wins.
-    /// </summary>
-    void MaxPool2d(TensorStorage x, int batch, Window2d w, TensorStorage output, TensorStorage argmax);
-
-    /// <summary>Adds each output gradient to the input position recorded in <paramref name="argmax"/> (accumulates into gradInput).</summary>
-    void MaxPool2dBackward(TensorStorage gradOutput, TensorStorage argmax, int batch, Window2d w, TensorStorage gradInput);
-
-    /// <summary>Average pooling: each output is the mean of its window; padded taps count when <paramref name="countPadding"/>.</summary>
-    void AvgPool2d(TensorStorage x, int batch, Window2d w, bool countPadding, TensorStorage output);
-
-    /// <summary>The adjoint of <see cref="AvgPool2d"/> (accumulates into gradInput).</summary>
-    void AvgPool2dBackward(TensorStorage gradOutput, int batch, Window2d w, bool countPadding, TensorStorage gradInput);
-
-    /// <summary>
     /// For a contiguous [outer, axis, inner] source: <c>dst[o, j, i] = x[o, index[j], i]</c> for j &lt; indexCount
     /// (indices stored as floats, checked by the caller to lie in [0, axis)).
     /// </summary>
@@ -267,22 +253,12 @@ public interface IBackend
     void IndexAdd(TensorStorage source, int outer, int axis, int inner, TensorStorage indices, int indexCount, TensorStorage destination);
 
     /// <summary>
-    /// The fused LSTM cell, a fused kernel because an LSTM runs it once per time step (see <c>Tensor.LSTMCell</c>).
-    /// Reads the gate pre-activations, a contiguous [N, 4H] block at <paramref name="gatesOffset"/> (gates i, f, g, o,
-    /// each H wide), and c, a contiguous [N, H] block at <paramref name="cOffset"/>. Writes <paramref name="state"/>
-    /// [2, N, H] = (h', c') and <paramref name="activations"/> [N, 4H] = (σ(i), σ(f), tanh(g), σ(o)), which the
-    /// backward reads: <c>c' = σ(f)⊙c + σ(i)⊙tanh(g)</c>, <c>h' = σ(o)⊙tanh(c')</c>.
+    /// Fills the whole of <paramref name="destination"/> with draws of <paramref name="distribution"/>. Element i
+    /// is a function of (<paramref name="seed"/>, i) alone: <see cref="Philox.Uniform"/> or <see cref="Philox.Normal"/>
+    /// of the Philox4x32-10 block of counter i under key <paramref name="seed"/>. So every device draws the same
+    /// numbers for the same seed, and no device needs a generator's state.
     /// </summary>
-    void LSTMCell(TensorStorage gates, int gatesOffset, TensorStorage c, int cOffset, int batch, int hidden,
-        TensorStorage state, TensorStorage activations);
-
-    /// <summary>
-    /// The adjoint of <see cref="LSTMCell"/>: from its <paramref name="activations"/>, c (the [N, H] block at
-    /// <paramref name="cOffset"/>), its <paramref name="state"/> and <paramref name="gradState"/> [2, N, H] = (∂L/∂h', ∂L/∂c'),
-    /// writes <paramref name="gradGates"/> [N, 4H] (∂L/∂ of the pre-activations) and <paramref name="gradC"/> [N, H].
-    /// </summary>
-    void LSTMCellBackward(TensorStorage activations, TensorStorage c, int cOffset, TensorStorage state, TensorStorage gradState,
-        int batch, int hidden, TensorStorage gradGates, TensorStorage gradC);
+    void RandomFill(TensorStorage destination, RandomDistribution distribution, ulong seed, float p, float q);
 }
 
 /// <summary>
@@ -292,7 +268,7 @@ public interface IBackend
 /// collector sees a reference to it. After <see cref="Release"/> the memory belongs to someone else, and every
 /// access throws <see cref="ReleasedError"/>.
 /// </summary>
-public abstract class TensorStorage
+internal abstract class TensorStorage
 {
     private TensorScope? scope;
     private int released;

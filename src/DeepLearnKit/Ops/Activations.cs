@@ -1,4 +1,6 @@
-// Activation functions and the (numerically stable) softmax family, forward and backward together.
+// Activation functions and the (numerically stable) softmax family, forward and backward together. Each
+// backward is written as its formula (g * y * (1 - y)); a backend with a fused kernel for it computes the same
+// product in one pass instead (FusedGradient), and the device op suite checks that the two agree.
 using DeepLearnKit.Backends;
 
 namespace DeepLearnKit;
@@ -9,7 +11,8 @@ public sealed partial class Tensor
     public Tensor ReLU()
     {
         var x = this;
-        return Autograd.Record(UnaryKernel(UnaryOp.ReLU), "ReLU", [x], g => [BinaryKernel("ReLU", BinaryOp.ReLUGrad, g, x)]);
+        return Autograd.Record(UnaryKernel(UnaryOp.ReLU), "ReLU", [x],
+            g => [FusedGradient(ActivationGradient.ReLU, g, x) ?? g * (x > 0)]);
     }
 
     /// <summary><c>x if x &gt; 0 else slope·x</c>. ∂/∂x = 1 or slope.</summary>
@@ -17,28 +20,46 @@ public sealed partial class Tensor
     {
         var x = this;
         return Autograd.Record(UnaryKernel(UnaryOp.LeakyReLU, negativeSlope), "LeakyReLU", [x],
-            g => [g * x.UnaryKernel(UnaryOp.LeakyReLUGrad, negativeSlope)]);
+            g => [FusedGradient(ActivationGradient.LeakyReLU, g, x, negativeSlope) ?? Where(x > 0, g, negativeSlope * g)]);
     }
 
     /// <summary><c>σ(x) = 1 / (1 + e⁻ˣ)</c>. ∂/∂x = σ(x)(1 − σ(x)).</summary>
     public Tensor Sigmoid()
     {
         var y = UnaryKernel(UnaryOp.Sigmoid);
-        return Autograd.Record(y, "Sigmoid", [this], g => [BinaryKernel("Sigmoid", BinaryOp.SigmoidGrad, g, y)]);
+        return Autograd.Record(y, "Sigmoid", [this], g => [FusedGradient(ActivationGradient.Sigmoid, g, y) ?? g * y * (1 - y)]);
     }
 
     /// <summary><c>tanh x</c>. ∂/∂x = 1 − tanh²x.</summary>
     public Tensor Tanh()
     {
         var y = UnaryKernel(UnaryOp.Tanh);
-        return Autograd.Record(y, "Tanh", [this], g => [BinaryKernel("Tanh", BinaryOp.TanhGrad, g, y)]);
+        return Autograd.Record(y, "Tanh", [this], g => [FusedGradient(ActivationGradient.Tanh, g, y) ?? g * (1 - y * y)]);
     }
 
-    /// <summary><c>GELU(x) = x·Φ(x)</c> (exact, with erf). ∂/∂x = Φ(x) + x·φ(x).</summary>
+    /// <summary><c>GELU(x) = x·Φ(x)</c> (exact, with erf). ∂/∂x = Φ(x) + x·φ(x), Φ the standard normal CDF and φ its density.</summary>
     public Tensor GELU()
     {
         var x = this;
-        return Autograd.Record(UnaryKernel(UnaryOp.GELU), "GELU", [x], g => [g * x.UnaryKernel(UnaryOp.GELUGrad)]);
+        return Autograd.Record(UnaryKernel(UnaryOp.GELU), "GELU", [x], g =>
+        {
+            if (FusedGradient(ActivationGradient.GELU, g, x) is { } fused) return [fused];
+            var cdf = 0.5f * (1 + (x * (1 / MathF.Sqrt(2))).Erf());
+            var density = (-0.5f * x * x).Exp() * (1 / MathF.Sqrt(2 * MathF.PI));
+            return [g * (cdf + x * density)];
+        });
+    }
+
+    /// <summary>
+    /// <c>g·f′(saved)</c> in one pass when the backend has a fused kernel for it (<see cref="IFusedActivationGradients"/>),
+    /// else null, and the caller's formula computes the same product from ordinary ops.
+    /// </summary>
+    private static Tensor? FusedGradient(ActivationGradient kind, Tensor g, Tensor saved, float slope = 0)
+    {
+        if (g.Backend is not IFusedActivationGradients fused || g.NumEl == 0 || !Shapes.Equal(g.dims, saved.dims)) return null;
+        var result = Uninitialized(g.Shape, g.Device, kind.ToString());
+        fused.ActivationGradient(kind, slope, g.storage, g.Layout, saved.storage, saved.Layout, result.storage);
+        return result;
     }
 
     /// <summary>

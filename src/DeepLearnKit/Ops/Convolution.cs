@@ -155,32 +155,35 @@ public sealed partial class Tensor
     /// <summary>Lowers <see cref="ColumnBudget"/> on the calling thread, so a test can split a small batch into parts.</summary>
     [ThreadStatic] internal static int? ColumnBudgetOnThisThread;
 
-    /// <summary>How the batch is cut: <see cref="ImagesPerPart"/> images per part, the parts shared by <see cref="Workers"/> concurrent workers.</summary>
-    private readonly record struct PartPlan(int ImagesPerPart, int Parts, int Workers);
+    /// <summary>How the batch is cut: <see cref="ImagesPerPart"/> images per part, each part about <see cref="WorkPerPart"/> multiply-adds.</summary>
+    private readonly record struct PartPlan(int ImagesPerPart, int Parts, long WorkPerPart);
 
-    private static PartPlan PlanParts(ConvGeometry c, Device device)
+    private static PartPlan PlanParts(ConvGeometry c)
     {
         int wanted = (MinPartColumns + c.Pixels - 1) / Math.Max(1, c.Pixels);
         int fitting = (int)Math.Max(1, ColumnBudget / Math.Max(1L, c.ColumnLength));
         int perPart = Math.Clamp(Math.Min(wanted, fitting), 1, Math.Max(1, c.Batch));
         int parts = (c.Batch + perPart - 1) / perPart;
         long workPerPart = (long)c.OutChannels * c.GroupRows * c.Pixels * perPart;
-        return new PartPlan(perPart, parts, Math.Max(1, device.Backend.ConcurrentItems(parts, workPerPart)));
+        return new PartPlan(perPart, parts, workPerPart);
     }
 
-    /// <summary>Runs <c>body(worker, firstImage, imageCount)</c> for every part; each worker takes a contiguous run of parts.</summary>
-    private static void ForEachPart(ConvGeometry c, PartPlan plan, Action<int, int, int> body)
+    /// <summary>
+    /// Runs <c>body(worker, firstImage, imageCount)</c> for every part. Whether parts run concurrently is the backend's
+    /// decision (<see cref="IConcurrentParts"/>); without one they run in order, each with worker 0.
+    /// </summary>
+    private static void ForEachPart(ConvGeometry c, PartPlan plan, IBackend backend, Action<int, int, int> body)
     {
-        void Work(int worker)
+        void Work(int worker, int firstPart, int endPart)
         {
-            for (int part = worker * plan.Parts / plan.Workers; part < (worker + 1) * plan.Parts / plan.Workers; part++)
+            for (int part = firstPart; part < endPart; part++)
             {
                 int first = part * plan.ImagesPerPart;
                 body(worker, first, Math.Min(plan.ImagesPerPart, c.Batch - first));
             }
         }
-        if (plan.Workers == 1) Work(0);
-        else Parallel.For(0, plan.Workers, new ParallelOptions { MaxDegreeOfParallelism = plan.Workers }, Work);
+        if (backend is IConcurrentParts scheduler) scheduler.ForEachPart(plan.Parts, plan.WorkPerPart, Work);
+        else Work(0, 0, plan.Parts);
     }
 
     /// <summary>The layout that reads images [first, first + count) of a packed [N, K, L] tensor as [K, count, L].</summary>
@@ -208,7 +211,7 @@ public sealed partial class Tensor
         var backend = x.Backend;
         var y = Uninitialized(c.OutputShape, x.Device);
         int rows = c.GroupRows, pixels = c.Pixels;
-        ForEachPart(c, PlanParts(c, x.Device), (_, first, count) =>
+        ForEachPart(c, PlanParts(c), backend, (_, first, count) =>
         {
             int width = count * pixels;
             // All groups' columns come from one im2col: group g's channels are rows [g·CK, (g+1)·CK).
@@ -234,7 +237,7 @@ public sealed partial class Tensor
         var backend = y.Backend;
         var x = Empty(c.InputShape, y.Device);
         int rows = c.GroupRows, pixels = c.Pixels;
-        ForEachPart(c, PlanParts(c, y.Device), (_, first, count) =>
+        ForEachPart(c, PlanParts(c), backend, (_, first, count) =>
         {
             int width = count * pixels;
             var (gathered, offset) = GatherChannelsFirst(y, c, first, count);
@@ -255,9 +258,9 @@ public sealed partial class Tensor
         if (c.Batch == 0) return Empty(c.WeightShape, x.Device);
         var backend = x.Backend;
         int rows = c.GroupRows, pixels = c.Pixels;
-        var plan = PlanParts(c, x.Device);
-        var partials = new Tensor?[plan.Workers];
-        ForEachPart(c, plan, (worker, first, count) =>
+        var plan = PlanParts(c);
+        var partials = new Tensor?[plan.Parts];   // one per worker; there are never more workers than parts
+        ForEachPart(c, plan, backend, (worker, first, count) =>
         {
             int width = count * pixels;
             var (gathered, offset) = GatherChannelsFirst(gy, c, first, count);
@@ -272,6 +275,6 @@ public sealed partial class Tensor
             columns.Release();
             ReleaseGathered(gathered, gy);
         });
-        return partials.Select(p => p!).Aggregate((a, b) => BinaryKernel("Conv2d", BinaryOp.Add, a, b));
+        return partials.OfType<Tensor>().Aggregate((a, b) => BinaryKernel("Conv2d", BinaryOp.Add, a, b));
     }
 }

@@ -126,7 +126,7 @@ public sealed partial class Tensor
         var y = BinaryKernel("Pow", BinaryOp.Pow, a, b);
         return Autograd.Record(y, "Pow", [a, b], g =>
         {
-            var zero = Scalar(0).To(g.Device);
+            var zero = Scalar(0, g.Device);
             return [a.RequiresGrad ? Where(b == 0f, zero, g * b * a.Pow(b - 1)).SumTo(a.dims) : null,
                     b.RequiresGrad ? Where((a == 0f) * (b >= 0f), zero, g * y * a.Log()).SumTo(b.dims) : null];
         });
@@ -162,6 +162,16 @@ public sealed partial class Tensor
 
     /// <summary><c>sign(x)</c> ∈ {−1, 0, 1}; no gradient flows.</summary>
     public Tensor Sign() => UnaryKernel(UnaryOp.Sign);
+
+    /// <summary><c>⌊x⌋</c>, the largest integer not above x. Its gradient is 0 wherever it exists (as PyTorch's), so none is recorded.</summary>
+    public Tensor Floor() => UnaryKernel(UnaryOp.Floor);
+
+    /// <summary>The error function <c>erf x = (2/√π) ∫₀ˣ e^(−t²) dt</c>. ∂/∂x = (2/√π)·e^(−x²).</summary>
+    public Tensor Erf()
+    {
+        var x = this;
+        return Autograd.Record(UnaryKernel(UnaryOp.Erf), "Erf", [x], g => [g * (-x * x).Exp() * (2 / MathF.Sqrt(MathF.PI))]);
+    }
 
     /// <summary><c>x²</c>.</summary>
     public Tensor Square() => this * this;

@@ -1,6 +1,8 @@
 // Pooling over NCHW images, as PyTorch's F.max_pool2d, F.avg_pool2d and F.adaptive_avg_pool2d
 // (floor mode): each forward with its backward. Max pooling remembers where each maximum was,
-// so its backward routes the gradient there and nowhere else.
+// so its backward routes the gradient there and nowhere else. Pooling is written as im2col of the
+// N·C planes, a reduction over each window's taps, and col2im back: the spec every backend can run.
+// A backend with fused pooling kernels (IFusedPooling) does the same in one pass each way.
 using DeepLearnKit.Backends;
 
 namespace DeepLearnKit;
@@ -22,17 +24,58 @@ public sealed partial class Tensor
         if (Rank == 3) return Unsqueeze(0).MaxPool2d(kernelSize, stride, padding, dilation).Squeeze(0);
         var w = PoolWindow("MaxPool2d", kernelSize, stride ?? kernelSize, padding ?? 0, dilation ?? 1);
         int batch = dims[0];
-        int[] outShape = [batch, dims[1], w.OutHeight, w.OutWidth];
-        var y = Empty(outShape, Device);
-        var argmax = Empty(outShape, Device);
-        Backend.MaxPool2d(Packed().storage, batch, w, y.storage, argmax.storage);
-        int[] inputShape = dims;
-        return Autograd.Record(y, "MaxPool2d", [this], g =>
+        int[] outShape = [batch, dims[1], w.OutHeight, w.OutWidth], inputShape = dims;
+        if (Backend is IFusedPooling fused)
         {
-            var gx = Empty(inputShape, g.Device);
-            g.Backend.MaxPool2dBackward(g.Packed().storage, argmax.storage, batch, w, gx.storage);
-            return [gx];
+            var y = Empty(outShape, Device);
+            var argmax = Empty(outShape, Device);
+            fused.MaxPool2d(Packed().storage, batch, w, y.storage, argmax.storage);
+            return Autograd.Record(y, "MaxPool2d", [this], g =>
+            {
+                var gx = Empty(inputShape, g.Device);
+                fused.MaxPool2dBackward(g.Packed().storage, argmax.storage, batch, w, gx.storage);
+                return [gx];
+            });
+        }
+        // Each window's taps are a column of im2col; padding taps become −∞, so they never win.
+        var (taps, inside) = WindowTaps(w);
+        var candidates = Where(inside, taps, Scalar(float.NegativeInfinity, Device));        // [kH·kW, N·C, OH·OW]
+        Tensor max, winner;
+        using (NoGrad())
+        {
+            max = candidates.Max(0).Reshape(outShape);
+            winner = candidates.ArgMax(0);                                   // the first tap holding the max
+        }
+        return Autograd.Record(max, "MaxPool2d", [this], g =>
+        {
+            var tapIndex = Arange(w.KernelH * w.KernelW).To(g.Device).Reshape(-1, 1, 1);
+            var routed = (tapIndex == winner.Unsqueeze(0)) * g.Reshape(1, winner.Size(0), winner.Size(1));
+            return [Untaps(routed, w, inputShape)];
         });
+    }
+
+    /// <summary>
+    /// The taps of every pooling window of this [N, C, H, W] tensor, as im2col of its N·C planes: [kH·kW, N·C, OH·OW],
+    /// zero where a tap falls in the padding, and the mask [kH·kW, 1, OH·OW] of the taps inside the image.
+    /// </summary>
+    private (Tensor Taps, Tensor Inside) WindowTaps(Window2d w)
+    {
+        var plane = w with { Channels = 1 };
+        int planes = dims[0] * dims[1], count = w.KernelH * w.KernelW, pixels = w.OutHeight * w.OutWidth;
+        var taps = Uninitialized([count, planes, pixels], Device);
+        Backend.Im2Col(Packed().storage, 0, planes, plane, taps.storage);
+        var inside = Uninitialized([count, 1, pixels], Device);
+        Backend.Im2Col(Ones([1, 1, w.Height, w.Width], Device).storage, 0, 1, plane, inside.storage);
+        return (taps, inside);
+    }
+
+    /// <summary>The adjoint of <see cref="WindowTaps"/>: col2im adds each tap's value back onto the pixel it read.</summary>
+    private static Tensor Untaps(Tensor taps, Window2d w, int[] inputShape)
+    {
+        var image = Empty(inputShape, taps.Device);
+        taps = taps.Packed();
+        taps.Backend.Col2Im(taps.storage, w with { Channels = 1 }, image.storage, 0, inputShape[0] * inputShape[1]);
+        return image;
     }
 
     /// <summary>
@@ -50,14 +93,29 @@ public sealed partial class Tensor
         if (Rank == 3) return Unsqueeze(0).AvgPool2d(kernelSize, stride, padding, countIncludePad).Squeeze(0);
         var w = PoolWindow("AvgPool2d", kernelSize, stride ?? kernelSize, padding ?? 0, 1);
         int batch = dims[0];
-        var y = Empty([batch, dims[1], w.OutHeight, w.OutWidth], Device);
-        Backend.AvgPool2d(Packed().storage, batch, w, countIncludePad, y.storage);
-        int[] inputShape = dims;
-        return Autograd.Record(y, "AvgPool2d", [this], g =>
+        int[] outShape = [batch, dims[1], w.OutHeight, w.OutWidth], inputShape = dims;
+        if (Backend is IFusedPooling fused)
         {
-            var gx = Empty(inputShape, g.Device);
-            g.Backend.AvgPool2dBackward(g.Packed().storage, batch, w, countIncludePad, gx.storage);
-            return [gx];
+            var y = Empty(outShape, Device);
+            fused.AvgPool2d(Packed().storage, batch, w, countIncludePad, y.storage);
+            return Autograd.Record(y, "AvgPool2d", [this], g =>
+            {
+                var gx = Empty(inputShape, g.Device);
+                fused.AvgPool2dBackward(g.Packed().storage, batch, w, countIncludePad, gx.storage);
+                return [gx];
+            });
+        }
+        var (taps, inside) = WindowTaps(w);
+        Tensor size, mean;
+        using (NoGrad())
+        {
+            size = countIncludePad ? Scalar(w.KernelH * w.KernelW, Device) : inside.Sum(0);   // |window|, per output pixel
+            mean = (taps.Sum(0) / size).Reshape(outShape);
+        }
+        return Autograd.Record(mean, "AvgPool2d", [this], g =>
+        {
+            var share = (g.Reshape(1, -1, w.OutHeight * w.OutWidth) / size).Expand(w.KernelH * w.KernelW, -1, -1);
+            return [Untaps(share, w, inputShape)];
         });
     }
 

@@ -1,6 +1,9 @@
-// The fused recurrent cell: one LSTM time step after the gate pre-activations, as one autograd node with
-// one backend kernel each way, instead of a dozen small ops (three sigmoids, two tanh, products, sums) whose
-// composite backwards each allocate temporaries. LSTMCell and the LSTM layer call it once per step.
+// One LSTM time step after the gate pre-activations, written as its equations (LSTMCellEquations: three
+// sigmoids, two tanh, products and a sum, each with its own backward). A backend with a fused LSTM kernel
+// (IFusedLSTMCell) runs the step as one autograd node with one kernel each way instead, which matters because
+// the LSTM layer calls it once per time step. The device op suite checks the two against each other.
+using DeepLearnKit.Backends;
+
 namespace DeepLearnKit;
 
 public sealed partial class Tensor
@@ -27,13 +30,13 @@ public sealed partial class Tensor
         CheckSameDevice("LSTMCell", gates, c);
         if (c.Rank != 2 || gates.Rank != 2 || gates.dims[0] != c.dims[0] || gates.dims[1] != 4 * c.dims[1])
             throw new ArgumentException($"LSTMCell: expected gates [N, 4H] and c [N, H], got {Shapes.Format(gates.dims)} and {Shapes.Format(c.dims)}.");
+        if (gates.Backend is not IFusedLSTMCell backend) return LSTMCellEquations(gates, c);
         int batch = c.dims[0], hidden = c.dims[1];
         // The kernel reads row-major blocks; a contiguous view (a time step of a larger tensor) is read in place.
         var a = gates.IsContiguous ? gates : gates.Packed();
         var cIn = c.IsContiguous ? c : c.Packed();
         var state = Uninitialized([2, batch, hidden], gates.Device);
         var activations = Uninitialized([batch, 4 * hidden], gates.Device); // σ(i), σ(f), tanh(g), σ(o)
-        var backend = gates.Backend;
         // An empty batch computes nothing (span kernels reject empty rows) but is still recorded, so its (empty) gradients flow.
         if (state.NumEl > 0)
             backend.LSTMCell(a.storage, a.offset, cIn.storage, cIn.offset, batch, hidden, state.storage, activations.storage);
@@ -47,5 +50,15 @@ public sealed partial class Tensor
                 batch, hidden, gradGates.storage, gradC.storage);
             return [gradGates, c.RequiresGrad ? gradC : null];
         });
+    }
+
+    /// <summary>The LSTM cell as its equations, each op recording its own backward: what the fused kernel must equal.</summary>
+    private static Tensor LSTMCellEquations(Tensor gates, Tensor c)
+    {
+        var a = gates.Chunk(4, 1);
+        Tensor i = a[0].Sigmoid(), f = a[1].Sigmoid(), g = a[2].Tanh(), o = a[3].Sigmoid();
+        var cNext = f * c + i * g;
+        var hNext = o * cNext.Tanh();
+        return Stack([hNext, cNext]);
     }
 }

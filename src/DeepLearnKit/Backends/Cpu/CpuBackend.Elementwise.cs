@@ -79,6 +79,26 @@ internal sealed partial class CpuBackend
         }
     }
 
+    public void ActivationGradient(ActivationGradient kind, float slope, TensorStorage g, StridedLayout gLayout,
+        TensorStorage saved, StridedLayout savedLayout, TensorStorage destination)
+    {
+        float[] G = Data(g), S = Data(saved), dst = Data(destination);
+        int count = gLayout.Count;
+        if (gLayout.IsContiguous && savedLayout.IsContiguous)
+        {
+            ElementwiseKernels.ActivationGradient(kind, slope, G.AsSpan(gLayout.Offset, count), S.AsSpan(savedLayout.Offset, count), dst.AsSpan(0, count));
+            return;
+        }
+        var rows = new StridedRows(gLayout.Shape, gLayout, savedLayout);
+        int n = rows.RowLength, sg = rows.InnerStrides[0], ss = rows.InnerStrides[1];
+        rows.ForEachRow(r =>
+        {
+            int g0 = rows.RowStart(0, r), s0 = rows.RowStart(1, r);
+            var d = dst.AsSpan(r * n, n);
+            for (int i = 0; i < n; i++) d[i] = ElementwiseKernels.ActivationGradient(kind, slope, G[g0 + i * sg], S[s0 + i * ss]);
+        });
+    }
+
     public void Where(TensorStorage condition, StridedLayout conditionLayout, TensorStorage a, StridedLayout aLayout,
         TensorStorage b, StridedLayout bLayout, TensorStorage destination)
     {

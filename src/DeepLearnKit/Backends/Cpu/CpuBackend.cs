@@ -5,7 +5,7 @@ using System.Numerics.Tensors;
 namespace DeepLearnKit.Backends.Cpu;
 
 /// <summary>The primitive kernels on the host CPU: TensorPrimitives for contiguous rows, a packed GEMM, parallel loops above a work threshold.</summary>
-internal sealed partial class CpuBackend : IBackend
+internal sealed partial class CpuBackend : IBackend, IFusedActivationGradients, IFusedPooling, IFusedLSTMCell, IConcurrentParts
 {
     public static readonly CpuBackend Instance = new();
 
@@ -13,8 +13,31 @@ internal sealed partial class CpuBackend : IBackend
 
     public Device Device { get; }
 
-    public int ConcurrentItems(int items, long workPerItem) =>
-        workPerItem >= Gemm.WorkPerThread ? 1 : CpuParallel.ThreadsFor(items, workPerItem);
+    /// <summary>
+    /// Parts big enough for the GEMM to split itself run one after another; smaller ones share the cores, as many
+    /// workers as <see cref="CpuParallel.ThreadsFor"/> allows for their total work.
+    /// </summary>
+    public void ForEachPart(int parts, long workPerPart, Action<int, int, int> work)
+    {
+        int workers = workPerPart >= Gemm.WorkPerThread ? 1 : CpuParallel.ThreadsFor(parts, workPerPart);
+        if (workers <= 1)
+        {
+            work(0, 0, parts);
+            return;
+        }
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            worker => work(worker, worker * parts / workers, (worker + 1) * parts / workers));
+    }
+
+    public void RandomFill(TensorStorage destination, RandomDistribution distribution, ulong seed, float p, float q)
+    {
+        float[] dst = Data(destination);
+        int n = destination.Length;
+        CpuParallel.For((n + 4095) / 4096, 4096 * 64, block =>
+        {
+            for (int i = block * 4096, end = Math.Min(n, i + 4096); i < end; i++) dst[i] = Philox.Draw(distribution, seed, i, p, q);
+        });
+    }
 
     internal static float[] Data(TensorStorage storage) => storage is CpuStorage cpu
         ? cpu.Data

@@ -30,15 +30,16 @@ internal static class ElementwiseKernels
                 TensorPrimitives.Min(d, q, d);
                 break;
             case UnaryOp.ScalarDivide: TensorPrimitives.Divide(p, x, d); break;
-            case UnaryOp.LeakyReLU or UnaryOp.LeakyReLUGrad: LeakyReLU(op, x, d, p); break;
+            case UnaryOp.LeakyReLU: LeakyReLU(x, d, p); break;
+            case UnaryOp.Floor: TensorPrimitives.Floor(x, d); break;
             default:
                 for (int i = 0; i < x.Length; i++) d[i] = Scalar(op, x[i], p);
                 break;
         }
     }
 
-    /// <summary>Leaky ReLU (<c>x or p·x</c>) and its derivative (<c>1 or p</c>), vectorised.</summary>
-    private static void LeakyReLU(UnaryOp op, ReadOnlySpan<float> x, Span<float> d, float p)
+    /// <summary>Leaky ReLU, <c>x or p·x</c>, vectorised.</summary>
+    private static void LeakyReLU(ReadOnlySpan<float> x, Span<float> d, float p)
     {
         int i = 0, width = Vector<float>.Count;
         var slope = new Vector<float>(p);
@@ -46,12 +47,9 @@ internal static class ElementwiseKernels
         {
             var v = new Vector<float>(x[i..]);
             var positive = Vector.GreaterThan(v, Vector<float>.Zero);
-            var r = op == UnaryOp.LeakyReLU
-                ? Vector.ConditionalSelect(positive, v, v * slope)
-                : Vector.ConditionalSelect(positive, Vector<float>.One, slope);
-            r.CopyTo(d[i..]);
+            Vector.ConditionalSelect(positive, v, v * slope).CopyTo(d[i..]);
         }
-        for (; i < d.Length; i++) d[i] = Scalar(op, x[i], p);
+        for (; i < d.Length; i++) d[i] = Scalar(UnaryOp.LeakyReLU, x[i], p);
     }
 
     /// <summary>The scalar definition of every unary op; the GPU kernels and the tests follow it.</summary>
@@ -59,9 +57,8 @@ internal static class ElementwiseKernels
     {
         UnaryOp.Sign => x > 0 ? 1f : x < 0 ? -1f : 0f,
         UnaryOp.LeakyReLU => x > 0 ? x : p * x,
-        UnaryOp.LeakyReLUGrad => x > 0 ? 1f : p,
         UnaryOp.GELU => x * NormalCdf(x),
-        UnaryOp.GELUGrad => NormalCdf(x) + x * MathF.Exp(-0.5f * x * x) * 0.3989422804f,
+        UnaryOp.Erf => Erf(x),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "No scalar form for this op."),
     };
 
@@ -89,32 +86,49 @@ internal static class ElementwiseKernels
             case BinaryOp.Pow: TensorPrimitives.Pow(a, b, d); break;
             case BinaryOp.Max: TensorPrimitives.Max(a, b, d); break;
             case BinaryOp.Min: TensorPrimitives.Min(a, b, d); break;
-            case BinaryOp.ReLUGrad or BinaryOp.SigmoidGrad or BinaryOp.TanhGrad: ActivationGrad(op, a, b, d); break;
             default:
                 for (int i = 0; i < d.Length; i++) d[i] = Scalar(op, a[i], b[i]);
                 break;
         }
     }
 
-    /// <summary>The activations' backward ops (gradient a, saved input or output b) in one pass, vectorised.</summary>
-    private static void ActivationGrad(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> d)
+    /// <summary>
+    /// The fused activation backward (<see cref="IFusedActivationGradients"/>): <c>d[i] = g[i]·f′(saved[i])</c>, vectorised
+    /// where the derivative is a few arithmetic operations; GELU's, with erf, runs the scalar form.
+    /// </summary>
+    public static void ActivationGradient(ActivationGradient kind, float slope, ReadOnlySpan<float> g, ReadOnlySpan<float> saved, Span<float> d)
     {
         int i = 0, width = Vector<float>.Count;
-        var one = Vector<float>.One;
-        for (; i <= d.Length - width; i += width)
+        if (kind != Backends.ActivationGradient.GELU)
         {
-            var g = new Vector<float>(a[i..]);
-            var y = new Vector<float>(b[i..]);
-            var r = op switch
+            var one = Vector<float>.One;
+            var slopes = new Vector<float>(slope);
+            for (; i <= d.Length - width; i += width)
             {
-                BinaryOp.ReLUGrad => Vector.ConditionalSelect(Vector.GreaterThan(y, Vector<float>.Zero), g, Vector<float>.Zero),
-                BinaryOp.SigmoidGrad => g * y * (one - y),
-                _ => g * (one - y * y),
-            };
-            r.CopyTo(d[i..]);
+                var gv = new Vector<float>(g[i..]);
+                var s = new Vector<float>(saved[i..]);
+                var r = kind switch
+                {
+                    Backends.ActivationGradient.ReLU => Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<float>.Zero), gv, Vector<float>.Zero),
+                    Backends.ActivationGradient.LeakyReLU => Vector.ConditionalSelect(Vector.GreaterThan(s, Vector<float>.Zero), gv, gv * slopes),
+                    Backends.ActivationGradient.Sigmoid => gv * s * (one - s),
+                    _ => gv * (one - s * s),
+                };
+                r.CopyTo(d[i..]);
+            }
         }
-        for (; i < d.Length; i++) d[i] = Scalar(op, a[i], b[i]);
+        for (; i < d.Length; i++) d[i] = ActivationGradient(kind, slope, g[i], saved[i]);
     }
+
+    /// <summary>The scalar form of <see cref="ActivationGradient(Backends.ActivationGradient, float, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</summary>
+    public static float ActivationGradient(ActivationGradient kind, float slope, float g, float saved) => kind switch
+    {
+        Backends.ActivationGradient.ReLU => saved > 0 ? g : 0f,
+        Backends.ActivationGradient.LeakyReLU => saved > 0 ? g : g * slope,
+        Backends.ActivationGradient.Sigmoid => g * saved * (1f - saved),
+        Backends.ActivationGradient.Tanh => g * (1f - saved * saved),
+        _ => g * (NormalCdf(saved) + saved * MathF.Exp(-0.5f * saved * saved) * 0.3989422804f),
+    };
 
     /// <summary><c>d[i] = f(a[i], b)</c>.</summary>
     public static void BinaryScalarRight(BinaryOp op, ReadOnlySpan<float> a, float b, Span<float> d)
@@ -167,9 +181,6 @@ internal static class ElementwiseKernels
         BinaryOp.Le => a <= b ? 1f : 0f,
         BinaryOp.Gt => a > b ? 1f : 0f,
         BinaryOp.Ge => a >= b ? 1f : 0f,
-        BinaryOp.ReLUGrad => b > 0 ? a : 0f,
-        BinaryOp.SigmoidGrad => a * b * (1f - b),
-        BinaryOp.TanhGrad => a * (1f - b * b),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
 }

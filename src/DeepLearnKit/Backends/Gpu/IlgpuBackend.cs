@@ -20,7 +20,7 @@ namespace DeepLearnKit.Backends.Gpu;
 /// <see cref="Download"/> waits for them. Device buffers live in <see cref="IlgpuStorage"/> and never
 /// reach the public tensor API.
 /// </summary>
-internal sealed class IlgpuBackend : IBackend
+internal sealed class IlgpuBackend : IBackend, IFusedPooling, IFusedLSTMCell
 {
     // The simulator runs groups of up to 256 threads, as the shared-memory kernels (GEMM, row
     // reductions) need; ILGPU's default CPU device allows only 16.
@@ -58,6 +58,7 @@ internal sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int> avgPoolBackward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> indexSelect;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int> indexAdd;
+    private readonly Action<Index1D, ArrayView<float>, RandomDistribution, ulong, float, float> random;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs> lstmCell;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs> lstmCellBackward;
 
@@ -82,6 +83,7 @@ internal sealed class IlgpuBackend : IBackend
         avgPoolBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Window2d, int>(IlgpuKernels.AvgPoolBackwardKernel);
         indexSelect = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.IndexSelectKernel);
         indexAdd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, int, int>(IlgpuKernels.IndexAddKernel);
+        random = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, RandomDistribution, ulong, float, float>(IlgpuKernels.RandomKernel);
         lstmCell = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs>(IlgpuKernels.LSTMCellKernel);
         lstmCellBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LSTMArgs>(IlgpuKernels.LSTMCellBackwardKernel);
     }
@@ -138,7 +140,11 @@ internal sealed class IlgpuBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public int ConcurrentItems(int items, long workPerItem) => 1;
+    public void RandomFill(TensorStorage destination, RandomDistribution distribution, ulong seed, float p, float q)
+    {
+        if (destination.Length == 0) return;
+        random(destination.Length, Storage(destination, nameof(RandomFill)).View, distribution, seed, p, q);
+    }
 
     public TensorStorage AllocateUninitialized(int length) => NewStorage(length);
 

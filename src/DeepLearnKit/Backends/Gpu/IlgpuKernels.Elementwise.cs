@@ -123,6 +123,10 @@ internal static partial class IlgpuKernels
     public static void FillKernel(Index1D i, ArrayView<float> destination, StridedIndex index, float value) =>
         destination[index.Locate(i).Offset0] = value;
 
+    /// <summary>Element i of a counter-based random fill (<see cref="Philox.Draw"/>), the same numbers as every other backend's.</summary>
+    public static void RandomKernel(Index1D i, ArrayView<float> destination, RandomDistribution distribution, ulong seed, float p, float q) =>
+        destination[i] = Philox.Draw(distribution, seed, i, p, q);
+
     /// <summary>The unary ops, as <see cref="Cpu.ElementwiseKernels.Scalar(UnaryOp, float, float)"/> and the CPU's span kernels define them.</summary>
     public static float Unary(UnaryOp op, float x, float p, float q)
     {
@@ -139,12 +143,12 @@ internal static partial class IlgpuKernels
             case UnaryOp.Sigmoid: return 1f / (1f + IlgpuMath.Exp(-x));
             case UnaryOp.Tanh: return IlgpuMath.Tanh(x);
             case UnaryOp.GELU: return x * IlgpuMath.NormalCdf(x);
-            case UnaryOp.GELUGrad: return IlgpuMath.NormalCdf(x) + x * IlgpuMath.Exp(-0.5f * x * x) * 0.3989422804f;
+            case UnaryOp.Erf: return IlgpuMath.Erf(x);
+            case UnaryOp.Floor: return IlgpuMath.Floor(x);
             case UnaryOp.Pow: return IlgpuMath.Pow(x, p);
             case UnaryOp.Clamp: return MathF.Min(MathF.Max(x, p), q);
             case UnaryOp.Affine: return p * x + q;
             case UnaryOp.ScalarDivide: return p / x;
-            case UnaryOp.LeakyReLUGrad: return x > 0 ? 1f : p;
             default: return float.NaN;   // unreachable: the host checks the op
         }
     }
@@ -167,9 +171,6 @@ internal static partial class IlgpuKernels
             case BinaryOp.Le: return a <= b ? 1f : 0f;
             case BinaryOp.Gt: return a > b ? 1f : 0f;
             case BinaryOp.Ge: return a >= b ? 1f : 0f;
-            case BinaryOp.ReLUGrad: return b > 0 ? a : 0f;
-            case BinaryOp.SigmoidGrad: return a * b * (1f - b);
-            case BinaryOp.TanhGrad: return a * (1f - b * b);
             default: return float.NaN;   // unreachable: the host checks the op
         }
     }

@@ -13,6 +13,14 @@ internal static class IlgpuMath
     private const float Ln2Hi = 0.693359375f;          // ln 2 split so that n·Ln2Hi is exact
     private const float Ln2Lo = -2.12194440e-4f;
 
+    /// <summary><c>⌊x⌋</c> by truncation, corrected for negative non-integers; |x| ≥ 2²³ is already an integer.</summary>
+    public static float Floor(float x)
+    {
+        if (!(MathF.Abs(x) < 8388608f)) return x;   // also NaN and ±∞
+        float t = (int)x;
+        return t > x ? t - 1f : t;
+    }
+
     /// <summary><c>eˣ</c>: x = n·ln 2 + r with |r| ≤ ½ ln 2, e^r by a degree-7 polynomial, then scaled by 2ⁿ.</summary>
     public static float Exp(float x)
     {

@@ -192,7 +192,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             var data = op is UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.Pow ? positive : signed;
             (float p, float q) = op switch
             {
-                UnaryOp.LeakyReLU or UnaryOp.LeakyReLUGrad => (0.1f, 0f),
+                UnaryOp.LeakyReLU => (0.1f, 0f),
                 UnaryOp.Pow => (2.5f, 0f),
                 UnaryOp.Clamp => (-0.5f, 0.7f),
                 UnaryOp.Affine => (1.5f, -0.25f),
@@ -392,7 +392,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
         {
             var state = b.AllocateUninitialized(2 * batch * hidden);
             var activations = b.AllocateUninitialized(batch * 4 * hidden);
-            b.LSTMCell(b.Upload(gates), gatesOffset, b.Upload(c), cOffset, batch, hidden, state, activations);
+            ((IFusedLSTMCell)b).LSTMCell(b.Upload(gates), gatesOffset, b.Upload(c), cOffset, batch, hidden, state, activations);
             return (state, activations);
         }
         SameOnBoth("LSTMCell state", b => Forward(b).State);
@@ -402,7 +402,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             var (state, activations) = Forward(b);
             var gradGates = b.AllocateUninitialized(batch * 4 * hidden);
             var gradC = b.AllocateUninitialized(batch * hidden);
-            b.LSTMCellBackward(activations, b.Upload(c), cOffset, state, b.Upload(gradState), batch, hidden, gradGates, gradC);
+            ((IFusedLSTMCell)b).LSTMCellBackward(activations, b.Upload(c), cOffset, state, b.Upload(gradState), batch, hidden, gradGates, gradC);
             return (gradGates, gradC);
         }
         SameOnBoth("LSTMCellBackward gates", b => Backward(b).Gates, rtol: 1e-5f, atol: 1e-6f);
@@ -527,13 +527,13 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
                 }
         var output = Sim.Allocate(planes * outPlane);
         var argmax = Sim.Allocate(planes * outPlane);
-        Sim.MaxPool2d(Sim.Upload(x), batch, w, output, argmax);
+        ((IFusedPooling)Sim).MaxPool2d(Sim.Upload(x), batch, w, output, argmax);
         AssertClose("MaxPool2d", expected, Download(Sim, output), 0, 0);
         AssertClose("MaxPool2d argmax", expectedArg, Download(Sim, argmax), 0, 0);
         AlsoOnCpu("MaxPool2d", Download(Sim, output), b =>
         {
             var o = b.Allocate(planes * outPlane);
-            b.MaxPool2d(b.Upload(x), batch, w, o, b.Allocate(planes * outPlane));
+            ((IFusedPooling)b).MaxPool2d(b.Upload(x), batch, w, o, b.Allocate(planes * outPlane));
             return o;
         });
 
@@ -542,7 +542,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
         var expectedGrad = (float[])gradIn.Clone();
         for (int i = 0; i < grad.Length; i++) expectedGrad[i / outPlane * inPlane + (int)expectedArg[i]] += grad[i];
         var g = Sim.Upload(gradIn);
-        Sim.MaxPool2dBackward(Sim.Upload(grad), argmax, batch, w, g);
+        ((IFusedPooling)Sim).MaxPool2dBackward(Sim.Upload(grad), argmax, batch, w, g);
         AssertClose("MaxPool2dBackward", expectedGrad, Download(Sim, g), 1e-5f, 1e-5f);
     }
 
@@ -578,13 +578,13 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
         Func<IBackend, TensorStorage> forward = b =>
         {
             var o = b.Allocate(planes * outPlane);
-            b.AvgPool2d(b.Upload(x), batch, w, countPadding, o);
+            ((IFusedPooling)b).AvgPool2d(b.Upload(x), batch, w, countPadding, o);
             return o;
         };
         Func<IBackend, TensorStorage> backward = b =>
         {
             var gi = b.Upload(gradIn);
-            b.AvgPool2dBackward(b.Upload(grad), batch, w, countPadding, gi);
+            ((IFusedPooling)b).AvgPool2dBackward(b.Upload(grad), batch, w, countPadding, gi);
             return gi;
         };
         var actual = Download(Sim, forward(Sim));
