@@ -33,12 +33,13 @@ internal static class Philox
 
     /// <summary>
     /// Draw <paramref name="index"/> of N(0, 1) under <paramref name="seed"/>, by inverting the normal CDF:
-    /// <c>z = √2·erf⁻¹(2u − 1)</c> with u = (k + ½)·2⁻²⁴ from the top 24 bits k of word 0, so u is never 0 or 1.
+    /// <c>z = √2·erf⁻¹(2u − 1)</c> with u = (k + ½)·2⁻²³ from the top 23 bits k of word 0: k + ½ is exact in a float,
+    /// so u is never 0 or 1 and |z| stays below 5.3.
     /// </summary>
     public static float Normal(ulong seed, int index)
     {
         var (w0, _, _, _) = Block((uint)index, 0, 0, 0, (uint)seed, (uint)(seed >> 32));
-        float u = ((w0 >> 8) + 0.5f) * (1f / 16777216f);
+        float u = ((w0 >> 9) + 0.5f) * (1f / 8388608f);
         return 1.41421356f * InverseErf(2f * u - 1f);
     }
 

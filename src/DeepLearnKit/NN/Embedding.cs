@@ -33,10 +33,8 @@ public sealed class Embedding : Module
     public override Tensor Forward(Tensor input)
     {
         var ids = input.Detach().Reshape(-1);                     // [n]: ids carry no gradient
-        foreach (float id in ids.ToArray())
-            if (id != MathF.Floor(id) || id < 0 || id >= NumEmbeddings)
-                throw new ArgumentOutOfRangeException(nameof(input),
-                    $"Embedding: id {id} is not an integer in [0, {NumEmbeddings - 1}] (input of shape {Shapes.Format(input.Shape)}, a table of {NumEmbeddings} embeddings).");
+        Tensor.CheckIndexValues(ids, NumEmbeddings, nameof(input), id =>
+            $"Embedding: id {id} is not an integer in [0, {NumEmbeddings - 1}] (input of shape {Shapes.Format(input.Shape)}, a table of {NumEmbeddings} embeddings).");
         var rows = Weight.IndexSelect(0, ids.To(Weight.Device));  // [n, dim]
         return rows.Reshape([.. input.Shape, EmbeddingDim]);
     }

@@ -119,9 +119,10 @@ public static class Loss
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets, Reduction reduction = Reduction.Mean)
     {
         targets = BinaryTargets("BinaryCrossEntropy", probabilities, targets);
-        foreach (float p in probabilities.ToArray())
-            if (!(p >= 0 && p <= 1))
-                throw new ArgumentOutOfRangeException(nameof(probabilities), $"BinaryCrossEntropy: probabilities must lie in [0, 1], got {p}.");
+        if (Count(((probabilities >= 0f) * (probabilities <= 1f)) == 0f) > 0)   // NaN fails both comparisons
+            foreach (float p in probabilities.ToArray())
+                if (!(p >= 0 && p <= 1))
+                    throw new ArgumentOutOfRangeException(nameof(probabilities), $"BinaryCrossEntropy: probabilities must lie in [0, 1], got {p}.");
         var loss = -(targets * ClampedLog(probabilities) + (1f - targets) * ClampedLog(1f - probabilities));
         return Reduce(loss, reduction);
     }
@@ -184,9 +185,10 @@ public static class Loss
     public static Tensor Hinge(Tensor scores, Tensor targets, Reduction reduction = Reduction.Mean)
     {
         SameShape("Hinge", scores, targets);
-        foreach (float y in targets.ToArray())
-            if (y is not (1 or -1))
-                throw new ArgumentOutOfRangeException(nameof(targets), $"Hinge: targets must be −1 or +1, got {y}.");
+        if (Count(targets.Abs() != 1f) > 0)
+            foreach (float y in targets.ToArray())
+                if (y is not (1 or -1))
+                    throw new ArgumentOutOfRangeException(nameof(targets), $"Hinge: targets must be −1 or +1, got {y}.");
         var zero = Tensor.Scalar(0, scores.Device);
         return Reduce(Tensor.Maximum(zero, 1f - targets * scores), reduction);
     }
@@ -273,6 +275,13 @@ public static class Loss
             throw new ArgumentException($"{loss}: the input has shape {Shapes.Format(prediction.Shape)} but the target has shape {Shapes.Format(target.Shape)}; they must be equal.");
     }
 
+    /// <summary>How many elements of a 0/1 mask are 1, counted on its device (only the count reaches the host).</summary>
+    private static float Count(Tensor mask)
+    {
+        using var _ = Tensor.NoGrad();
+        return mask.NumEl == 0 ? 0 : mask.Sum().Item();
+    }
+
     private static void CheckClassTargets(string loss, Tensor scores, Tensor targets)
     {
         var expected = scores.Rank >= 2 ? scores.Shape.Where((_, k) => k != 1).ToArray() : null;
@@ -280,8 +289,6 @@ public static class Loss
             throw new ArgumentException($"{loss}: input of shape {Shapes.Format(scores.Shape)} (expected [N, C] or [N, C, d…]) needs targets of shape " +
                 $"{(expected is null ? "[N]" : Shapes.Format(expected))}, got {Shapes.Format(targets.Shape)}.");
         int classes = scores.Size(1);
-        foreach (float y in targets.ToArray())
-            if (y != MathF.Floor(y) || y < 0 || y >= classes)
-                throw new ArgumentOutOfRangeException(nameof(targets), $"{loss}: target {y} is not a class index in [0, {classes - 1}].");
+        Tensor.CheckIndexValues(targets, classes, nameof(targets), y => $"{loss}: target {y} is not a class index in [0, {classes - 1}].");
     }
 }

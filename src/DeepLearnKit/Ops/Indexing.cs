@@ -147,10 +147,22 @@ public sealed partial class Tensor
 
     private static Tensor CheckIndices(string op, Tensor index, int size)
     {
-        var values = index.ToArray();
-        foreach (float v in values)
-            if (v != MathF.Floor(v) || v < 0 || v >= size)
-                throw new ArgumentOutOfRangeException(nameof(index), $"{op}: index {v} is out of range for a dimension of size {size}.");
+        CheckIndexValues(index, size, nameof(index), v => $"{op}: index {v} is out of range for a dimension of size {size}.");
         return index.Packed().Detach();
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> with <paramref name="describe"/>(the first offender) unless every
+    /// element of <paramref name="values"/> is an integer in [0, <paramref name="size"/>). The test runs on the values'
+    /// device, so only the count of offenders crosses to the host; the values themselves only when one is wrong.
+    /// </summary>
+    internal static void CheckIndexValues(Tensor values, int size, string paramName, Func<float, string> describe)
+    {
+        if (values.NumEl == 0) return;
+        float offenders;
+        using (NoGrad()) offenders = ((values != values.Floor()) + (values < 0f) + (values >= size)).Sum().Item();   // NaN ≠ NaN counts too
+        if (offenders == 0) return;
+        foreach (float v in values.ToArray())
+            if (!(v == MathF.Floor(v) && v >= 0 && v < size)) throw new ArgumentOutOfRangeException(paramName, describe(v));
     }
 }

@@ -17,15 +17,15 @@ public static class GradClip
         if (grads.Count == 0) return 0;
         using var _ = Tensor.NoGrad();
         double total;
+        // One number per parameter, combined on the gradients' device, so only the total crosses to the host.
         if (double.IsPositiveInfinity(normType))
         {
-            total = grads.Max(g => (double)g.Abs().Max().Item());
+            total = Tensor.Stack(grads.Select(g => g.NumEl == 0 ? Tensor.Scalar(0, g.Device) : g.Abs().Max()).ToArray()).Max().Item();
         }
         else
         {
-            // Each parameter's Σ|g|ᵖ in float32, combined in float64.
-            double sum = grads.Sum(g => (double)(normType == 2 ? g.Square() : g.Abs().Pow((float)normType)).Sum().Item());
-            total = Math.Pow(sum, 1 / normType);
+            var sums = grads.Select(g => (normType == 2 ? g.Square() : g.Abs().Pow((float)normType)).Sum()).ToArray();
+            total = Math.Pow(Tensor.Stack(sums).Sum().Item(), 1 / normType);
         }
         double coefficient = maxNorm / (total + 1e-6);
         if (coefficient < 1)

@@ -1,5 +1,6 @@
 // The one seeded random source: every random init, shuffle, dropout mask and sample draws from it,
-// so a chapter prints the same numbers on every run.
+// so a chapter prints the same numbers on every run. Tensors of random numbers take one key from it and are
+// filled on their device by a counter-based generator (Backends/Philox.cs), so CPU and GPU draw the same numbers.
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 
@@ -46,6 +47,15 @@ public static class Rng
             var distribution = make(source);
             for (int i = 0; i < values.Length; i++) values[i] = (float)distribution.Sample();
         }
+    }
+
+    /// <summary>
+    /// A 64-bit key for one counter-based random fill on a device (<c>Tensor.Rand</c>, <c>Randn</c>, dropout masks): one
+    /// draw here, then element i of the tensor is Philox4x32-10 of counter i under this key, on whatever device holds it.
+    /// </summary>
+    internal static ulong NextSeed()
+    {
+        lock (gate) return (ulong)source.NextInt64() ^ ((ulong)source.Next() << 63);
     }
 
     /// <summary>An integer drawn uniformly from [low, high).</summary>

@@ -16,6 +16,14 @@ public sealed partial class Tensor
         return new Tensor(Device.Cpu.Backend.Upload(data), (int[])shape.Clone());
     }
 
+    /// <summary>A tensor holding a copy of <paramref name="data"/> with <paramref name="shape"/>, copied straight to <paramref name="device"/>.</summary>
+    public static Tensor FromArray(float[] data, int[] shape, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var cpu = FromArray(data, shape);   // the checks, and the tensor itself when device is the CPU
+        return device == Device.Cpu ? cpu : new Tensor(device.Backend.Upload(data), cpu.Shape);
+    }
+
     /// <summary>A 2-D tensor from a rectangular array.</summary>
     public static Tensor FromArray(float[,] data)
     {
@@ -96,6 +104,9 @@ public sealed partial class Tensor
         return FromArray(data, n);
     }
 
+    /// <summary><see cref="Arange(float, float, float)"/> made on <paramref name="device"/>.</summary>
+    public static Tensor Arange(float start, float end, float step, Device device) => Arange(start, end, step).To(device);
+
     /// <summary><c>[0, 1, …]</c> up to but excluding <paramref name="end"/>: <c>Arange(4f)</c> is <c>[0, 1, 2, 3]</c>, <c>Arange(2.5f)</c> is <c>[0, 1, 2]</c>.</summary>
     public static Tensor Arange(float end) => Arange(0, end);
 
@@ -132,6 +143,12 @@ public sealed partial class Tensor
         return FromArray(data, steps);
     }
 
+    /// <summary><see cref="Linspace(float, float, int)"/> made on <paramref name="device"/>.</summary>
+    public static Tensor Linspace(float start, float end, int steps, Device device) => Linspace(start, end, steps).To(device);
+
+    /// <summary>The n×n identity matrix on <paramref name="device"/> (n×m when <paramref name="m"/> is given).</summary>
+    public static Tensor Eye(int n, int? m, Device device) => Eye(n, m).To(device);
+
     /// <summary>The n×n identity matrix (n×m when <paramref name="m"/> is given).</summary>
     public static Tensor Eye(int n, int? m = null)
     {
@@ -141,20 +158,37 @@ public sealed partial class Tensor
         return FromArray(data, n, cols);
     }
 
-    /// <summary>Draws from U[0, 1) through <see cref="Rng"/>.</summary>
-    public static Tensor Rand(params int[] shape)
+    /// <summary>Draws from U[0, 1): see <see cref="Rand(int[], Device)"/>.</summary>
+    public static Tensor Rand(params int[] shape) => Rand(shape, Device.Cpu);
+
+    /// <summary>
+    /// Draws from U[0, 1), made on <paramref name="device"/>: one key is drawn from <see cref="Rng"/>, and element i is
+    /// the Philox4x32-10 draw i under that key, so after the same <c>Rng.Seed</c> every device gives the same numbers.
+    /// </summary>
+    public static Tensor Rand(int[] shape, Device device) => RandomFill("Rand", shape, device, Backends.RandomDistribution.Uniform, 0, 1);
+
+    /// <summary>Draws from N(0, 1): see <see cref="Randn(int[], Device)"/>.</summary>
+    public static Tensor Randn(params int[] shape) => Randn(shape, Device.Cpu);
+
+    /// <summary>Draws from N(0, 1), made on <paramref name="device"/> as <see cref="Rand(int[], Device)"/> is (by inverting the normal CDF).</summary>
+    public static Tensor Randn(int[] shape, Device device) => RandomFill("Randn", shape, device, Backends.RandomDistribution.Normal, 0, 1);
+
+    private static Tensor RandomFill(string op, int[] shape, Device device, Backends.RandomDistribution distribution, float p, float q)
     {
-        var data = new float[Shapes.Count(Shapes.Validate("Rand", shape))];
-        Rng.Uniform(data);
-        return FromArray(data, shape);
+        ArgumentNullException.ThrowIfNull(device);
+        var t = Uninitialized(Shapes.Validate(op, (int[])shape.Clone()), device, op);
+        if (t.NumEl > 0) t.Backend.RandomFill(t.storage, distribution, Rng.NextSeed(), p, q);
+        return t;
     }
 
-    /// <summary>Draws from N(0, 1) through <see cref="Rng"/>.</summary>
-    public static Tensor Randn(params int[] shape)
+    /// <summary>Integers drawn uniformly from [low, high) on <paramref name="device"/>: <c>⌊low + (high − low)·u⌋</c> of <see cref="Rand(int[], Device)"/>'s u.</summary>
+    public static Tensor RandInt(int low, int high, int[] shape, Device device)
     {
-        var data = new float[Shapes.Count(Shapes.Validate("Randn", shape))];
-        Rng.Normal(data);
-        return FromArray(data, shape);
+        if (high <= low) throw new ArgumentOutOfRangeException(nameof(high), $"RandInt: high ({high}) must be greater than low ({low}).");
+        var t = RandomFill("RandInt", shape, device, Backends.RandomDistribution.Uniform, low, high);
+        var integers = t.Floor();
+        // float rounding of low + (high − low)·u can reach high itself for the largest u.
+        return Minimum(integers, Scalar(high - 1, device));
     }
 
     /// <summary>Integers drawn uniformly from [low, high), stored as floats (class labels, token ids).</summary>

@@ -2,6 +2,7 @@
 // views (reshape, transpose, slices, broadcasts) share memory. Ops live in src/DeepLearnKit/Ops.
 using System.Runtime.CompilerServices;
 using DeepLearnKit.Backends;
+using DeepLearnKit.Backends.Cpu;
 
 namespace DeepLearnKit;
 
@@ -108,7 +109,16 @@ public sealed partial class Tensor
     public Tensor To(Device device)
     {
         if (device == Device) return this;
-        var result = new Tensor(device.Backend.Upload(ToArray()), Shape);
+        var packed = Packed();
+        TensorStorage moved;
+        if (device == DeepLearnKit.Device.Cpu)
+        {
+            moved = device.Backend.AllocateUninitialized(packed.storage.Length);
+            if (NumEl > 0) packed.Backend.Download(packed.storage, CpuBackend.Data(moved));
+        }
+        else if (packed.Device == DeepLearnKit.Device.Cpu) moved = device.Backend.Upload(CpuBackend.Data(packed.storage));
+        else moved = device.Backend.Upload(packed.ToArray());   // between two other devices, through the host
+        var result = new Tensor(moved, Shape);
         return Autograd.Record(result, "To", [this], g => [g.To(Device)]);
     }
 
