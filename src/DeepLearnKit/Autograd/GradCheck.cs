@@ -71,7 +71,7 @@ public static class GradCheck
         var output = f(leaves);
         var projection = ProjectionFor(output);
 
-        var loss = output.NumEl == 1 ? output.Sum() : (output * Tensor.FromArray(projection, output.Shape).To(output.Device)).Sum();
+        var loss = output.NumEl == 1 ? output.Sum() : (output * Tensor.FromArray(projection, output.Shape, output.Device)).Sum();
         loss.Backward();
         double noise = RoundingNoise(output.ToArray(), projection);
         double maxError = 0, worstAnalytic = 0, worstNumeric = 0;
@@ -137,7 +137,7 @@ public static class GradCheck
         var shifted = (float[])values.Clone();
         shifted[element] = value;
         using var _ = Tensor.NoGrad();
-        var args = inputs.Select((x, k) => k == which ? Tensor.FromArray(shifted, x.Shape).To(x.Device) : x.Detach()).ToArray();
+        var args = inputs.Select((x, k) => k == which ? Tensor.FromArray(shifted, x.Shape, x.Device) : x.Detach()).ToArray();
         var output = f(args).ToArray();
         double sum = 0;
         for (int k = 0; k < output.Length; k++) sum += (double)output[k] * projection[k];

@@ -66,7 +66,7 @@ public static partial class Augment
             var noise = new float[values.Length];
             Rng.Normal(noise, 0, std);
             for (int i = 0; i < values.Length; i++) values[i] += noise[i];
-            return Tensor.FromArray(values, x.Shape).To(x.Device);
+            return Tensor.FromArray(values, x.Shape, x.Device);
         };
     }
 
@@ -105,6 +105,6 @@ public static partial class Augment
         var result = new float[values.Length];
         for (int k = 0; k < n; k++)
             transform(values.AsSpan(k * size, size), result.AsSpan(k * size, size), c, h, w);
-        return Tensor.FromArray(result, x.Shape).To(x.Device);
+        return Tensor.FromArray(result, x.Shape, x.Device);
     }
 }

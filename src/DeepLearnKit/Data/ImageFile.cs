@@ -69,7 +69,7 @@ public static class ImageFile
             }
         }
         int[] shape = [.. images.Shape[..^2], height, width];
-        return Tensor.FromArray(result, shape).To(images.Device);
+        return Tensor.FromArray(result, shape, images.Device);
     }
 
     /// <summary>The two source indices around output index <paramref name="k"/> and the weight of the second.</summary>

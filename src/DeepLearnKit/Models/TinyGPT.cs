@@ -103,7 +103,7 @@ public sealed class TinyGPT : Module
                 var next = new float[n];
                 for (int row = 0; row < n; row++)
                     next[row] = Sampling.FromLogits(last.AsSpan(row * v, v), temperature, topK, random);
-                seq = Tensor.Cat([seq, Tensor.FromArray(next, n, 1).To(seq.Device)], dim: 1); // (N, t + 1)
+                seq = Tensor.Cat([seq, Tensor.FromArray(next, [n, 1], seq.Device)], dim: 1); // (N, t + 1)
             }
             return seq;
         }

@@ -35,7 +35,7 @@ public sealed class Embedding : Module
         var ids = input.Detach().Reshape(-1);                     // [n]: ids carry no gradient
         Tensor.CheckIndexValues(ids, NumEmbeddings, nameof(input), id =>
             $"Embedding: id {id} is not an integer in [0, {NumEmbeddings - 1}] (input of shape {Shapes.Format(input.Shape)}, a table of {NumEmbeddings} embeddings).");
-        var rows = Weight.IndexSelect(0, ids.To(Weight.Device));  // [n, dim]
+        var rows = Weight.SelectAlong(0, ids.To(Weight.Device).Packed());   // [n, dim], the ids checked above
         return rows.Reshape([.. input.Shape, EmbeddingDim]);
     }
 

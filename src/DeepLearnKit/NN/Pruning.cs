@@ -1,6 +1,5 @@
 // Magnitude pruning (chapter 13): the smallest weights are set to zero and kept there by a mask that every optimizer
 // honours, so fine-tuning after pruning cannot bring them back.
-using DeepLearnKit.Backends;
 using System.Runtime.CompilerServices;
 
 namespace DeepLearnKit.NN;
@@ -56,7 +55,7 @@ public static class Prune
         for (int t = 0; t < chosen.Count; t++)
         {
             var (name, p) = chosen[t];
-            var mask = Tensor.FromArray(keep[t], p.Shape).To(p.Device).Keep();
+            var mask = Tensor.FromArray(keep[t], p.Shape, p.Device).Keep();
             masks.AddOrUpdate(p, mask);
             result[name] = mask;
         }
@@ -78,7 +77,7 @@ public static class Prune
     /// <summary><c>parameter ← parameter ⊙ mask</c> in place, where the parameter is pruned.</summary>
     internal static void ApplyMask(Tensor parameter)
     {
-        if (MaskOf(parameter) is { } mask) parameter.AssignBinary(BinaryOp.Mul, parameter, mask);
+        if (MaskOf(parameter) is { } mask) parameter.MulInPlace(mask);
     }
 
     private static IEnumerable<(float Magnitude, int Tensor, int Index)> Smallest(List<(float Magnitude, int Tensor, int Index)> weights, double sparsity)

@@ -1,36 +1,99 @@
-// In-place elementwise updates for optimizers: the result is written into a tensor's own storage, so
-// a step over a large parameter allocates nothing per op. Not recorded for autograd.
+// In-place elementwise updates, as PyTorch's mul_, add_, addcmul_, addcdiv_, sqrt_ and maximum's in-place form:
+// the result is written into the tensor's own memory, so an optimizer step over a large parameter allocates
+// no parameter-sized result per op. Not recorded for autograd: they refuse a tensor that requires grad while
+// recording is on (use them inside Tensor.NoGrad(), as an optimizer's Step does).
 using DeepLearnKit.Backends;
 
 namespace DeepLearnKit;
 
 public sealed partial class Tensor
 {
+    /// <summary><c>this ← s·this</c>, in place (PyTorch's <c>mul_(s)</c>).</summary>
+    public Tensor MulInPlace(float s) => AssignUnary(UnaryOp.Affine, this, s);
+
+    /// <summary><c>this ← this ⊙ other</c>, other broadcast to this shape, in place (PyTorch's <c>mul_(other)</c>).</summary>
+    public Tensor MulInPlace(Tensor other) => AssignBinary(BinaryOp.Mul, this, other);
+
+    /// <summary><c>this ← this + s</c>, in place (PyTorch's <c>add_(s)</c>).</summary>
+    public Tensor AddInPlace(float s) => AssignUnary(UnaryOp.Affine, this, 1, s);
+
+    /// <summary><c>this ← this + α·other</c>, other broadcast to this shape, in place (PyTorch's <c>add_(other, alpha=α)</c>).</summary>
+    public Tensor AddInPlace(Tensor other, float alpha = 1) =>
+        alpha == 1 ? AssignBinary(BinaryOp.Add, this, other) : AddTemporary(Scaled(other, alpha));
+
+    /// <summary><c>this ← this + value·a ⊙ b</c>, in place (PyTorch's <c>addcmul_(a, b, value=value)</c>).</summary>
+    public Tensor AddProductInPlace(Tensor a, Tensor b, float value = 1) =>
+        AddTemporary(Scaled(Combined(BinaryOp.Mul, a, b), value));
+
+    /// <summary><c>this ← this + value·a / b</c>, in place (PyTorch's <c>addcdiv_(a, b, value=value)</c>).</summary>
+    public Tensor AddQuotientInPlace(Tensor a, Tensor b, float value = 1) =>
+        AddTemporary(Scaled(Combined(BinaryOp.Div, a, b), value));
+
+    /// <summary><c>this ← √this</c>, in place (PyTorch's <c>sqrt_()</c>).</summary>
+    public Tensor SqrtInPlace() => AssignUnary(UnaryOp.Sqrt, this);
+
+    /// <summary><c>this ← max(this, other)</c> elementwise, other broadcast to this shape, in place.</summary>
+    public Tensor MaximumInPlace(Tensor other) => AssignBinary(BinaryOp.Max, this, other);
+
+    /// <summary><c>op(a, b)</c> as a temporary of the in-place ops (no autograd).</summary>
+    private static Tensor Combined(BinaryOp op, Tensor a, Tensor b) => BinaryKernel(op.ToString(), op, a, b);
+
+    /// <summary><c>α·x</c>, as a new temporary; x itself when it already is one and α = 1.</summary>
+    private static Tensor Scaled(Tensor x, float alpha) => x.UnaryKernel(UnaryOp.Affine, alpha);
+
+    /// <summary>Adds a temporary made by this file into this tensor and gives its memory back at once.</summary>
+    private Tensor AddTemporary(Tensor temporary)
+    {
+        AssignBinary(BinaryOp.Add, this, temporary);
+        temporary.storage.Release();
+        return this;
+    }
+
     /// <summary><c>this ← op(a, b)</c> elementwise (a and b broadcast to this shape). Kernels allow a or b to be this.</summary>
     internal Tensor AssignBinary(BinaryOp op, Tensor a, Tensor b)
     {
-        CheckAssignable("AssignBinary", a, b);
-        Backend.Binary(op, a.storage, a.BroadcastLayout(dims), b.storage, b.BroadcastLayout(dims), storage);
-        return this;
+        CheckAssignable(op.ToString(), a, b);
+        if (OwnsContiguousStorage)
+        {
+            Backend.Binary(op, a.storage, a.BroadcastLayout(dims), b.storage, b.BroadcastLayout(dims), storage);
+            return this;
+        }
+        var result = Uninitialized(Shape, Device);   // a view: compute beside it, then write through its strides
+        Backend.Binary(op, a.storage, a.BroadcastLayout(dims), b.storage, b.BroadcastLayout(dims), result.storage);
+        return WriteThrough(result);
     }
 
     /// <summary><c>this ← f(x; p, q)</c> elementwise (x has this shape). The kernel allows x to be this.</summary>
     internal Tensor AssignUnary(UnaryOp op, Tensor x, float p = 0, float q = 0)
     {
-        CheckAssignable("AssignUnary", x, x);
+        CheckAssignable(op.ToString(), x, x);
         if (!Shapes.Equal(x.dims, dims))
-            throw new ArgumentException($"AssignUnary: source shape {Shapes.Format(x.dims)} differs from {Shapes.Format(dims)}.");
-        Backend.Unary(op, x.storage, x.Layout, p, q, storage);
+            throw new ArgumentException($"{op}: source shape {Shapes.Format(x.dims)} differs from {Shapes.Format(dims)}.");
+        if (OwnsContiguousStorage)
+        {
+            Backend.Unary(op, x.storage, x.Layout, p, q, storage);
+            return this;
+        }
+        var result = Uninitialized(Shape, Device);
+        Backend.Unary(op, x.storage, x.Layout, p, q, result.storage);
+        return WriteThrough(result);
+    }
+
+    private Tensor WriteThrough(Tensor result)
+    {
+        Backend.Copy(result.storage, result.Layout, storage, Layout);
+        result.storage.Release();
         return this;
     }
 
     private void CheckAssignable(string op, Tensor a, Tensor b)
     {
         CheckInPlace(op);
-        if (!OwnsContiguousStorage)
-            throw new InvalidOperationException($"{op}: the destination must own its contiguous storage (shape {Shapes.Format(dims)}).");
         CheckSameDevice(op, this, a);
         CheckSameDevice(op, this, b);
+        for (int k = 0; k < Rank; k++)
+            if (strides[k] == 0 && dims[k] > 1)
+                throw new InvalidOperationException($"{op}: an in-place write to an expanded view (shape {Shapes.Format(dims)}, stride 0 on dim {k}) would write one element many times; Clone() it first.");
         if (!Shapes.Equal(Shapes.Broadcast(op, Shapes.Broadcast(op, a.dims, b.dims), dims), dims))
             throw new ArgumentException($"{op}: shapes {Shapes.Format(a.dims)} and {Shapes.Format(b.dims)} do not fit {Shapes.Format(dims)}.");
     }

@@ -1,5 +1,8 @@
 // Picking elements by index: IndexSelect (embeddings), Gather (cross-entropy), masks (MaskedSelect, MaskedFill),
 // and the t[i, a..b] indexer.
+using System.Collections.Concurrent;
+using DeepLearnKit.Backends;
+
 namespace DeepLearnKit;
 
 /// <summary>One position of a tensor indexer: an integer (removes the dim), a range, or all (<c>..</c>).</summary>
@@ -64,7 +67,12 @@ public sealed partial class Tensor
         int d = Shapes.NormalizeDim("IndexSelect", dim, Rank);
         if (index.Rank != 1)
             throw new ArgumentException($"IndexSelect: the index must be 1-D, got shape {Shapes.Format(index.dims)}.");
-        var idx = CheckIndices("IndexSelect", index, dims[d]);
+        return SelectAlong(d, CheckIndices("IndexSelect", index, dims[d]));
+    }
+
+    /// <summary>IndexSelect along <paramref name="d"/> of a packed 1-D index already known to be valid.</summary>
+    internal Tensor SelectAlong(int d, Tensor idx)
+    {
         var x = Packed();
         int outer = Shapes.StorageLength("IndexSelect", dims[..d]), inner = Shapes.StorageLength("IndexSelect", dims[(d + 1)..]);
         int count = (int)idx.NumEl;
@@ -93,22 +101,34 @@ public sealed partial class Tensor
         for (int k = 0; k < Rank; k++)
             if (k != d && index.dims[k] > dims[k])
                 throw new ArgumentException($"Gather: index shape {Shapes.Format(index.dims)} is larger than input {Shapes.Format(dims)} at dimension {k}.");
-        // Flat positions in the contiguous input: Σₖ iₖ·strideₖ with index[...] in place of i_d.
-        var idx = index.ToArray();
-        var inputStrides = Backends.StridedLayout.ContiguousStrides(dims);
-        var flat = new float[idx.Length];
-        var position = new int[Rank];
-        for (int e = 0; e < idx.Length; e++)
+        CheckSameDevice("Gather", this, index);
+        CheckIndexValues(index, dims[d], nameof(index), v => $"Gather: index {v} is out of range for dimension {d} of size {dims[d]}.");
+        // Flat positions in the contiguous input: Σ_{k≠d} iₖ·strideₖ, which depends on the shapes only, plus index·stride_d.
+        var positions = GatherOffsets(index.dims, dims, d, Device) + index.Detach() * StridedLayout.ContiguousStrides(dims)[d];
+        return Reshape(-1).SelectAlong(0, positions.Reshape(-1).Packed()).Reshape(index.dims);
+    }
+
+    private static readonly ConcurrentDictionary<(string Index, string Input, int Dim, Device Device), Tensor> gatherOffsets = new();
+
+    /// <summary>
+    /// <c>Σ_{k≠d} iₖ·strideₖ</c> for every position (i₀, …) of an index of shape <paramref name="indexShape"/>, strides
+    /// those of a contiguous <paramref name="inputShape"/>: made once per shapes and device and kept (a loss calls
+    /// Gather with the same shapes every batch), so no batch sends it to the device again.
+    /// </summary>
+    private static Tensor GatherOffsets(int[] indexShape, int[] inputShape, int d, Device device)
+    {
+        var key = (Shapes.Format(indexShape), Shapes.Format(inputShape), d, device);
+        if (gatherOffsets.TryGetValue(key, out var cached)) return cached;
+        if (gatherOffsets.Count > 256) gatherOffsets.Clear();
+        var strides = StridedLayout.ContiguousStrides(inputShape);
+        var offsets = new float[Shapes.StorageLength("Gather", indexShape)];
+        var position = new int[indexShape.Length];
+        for (int e = 0; e < offsets.Length; e++)
         {
-            int v = (int)idx[e];
-            if (v != idx[e] || v < 0 || v >= dims[d])
-                throw new ArgumentOutOfRangeException(nameof(index), $"Gather: index {idx[e]} is out of range for dimension {d} of size {dims[d]}.");
-            int pos = 0;
-            for (int k = 0; k < Rank; k++) pos += (k == d ? v : position[k]) * inputStrides[k];
-            flat[e] = pos;
-            for (int k = Rank - 1; k >= 0 && ++position[k] == index.dims[k]; k--) position[k] = 0;
+            for (int k = 0; k < position.Length; k++) if (k != d) offsets[e] += position[k] * strides[k];
+            for (int k = position.Length - 1; k >= 0 && ++position[k] == indexShape[k]; k--) position[k] = 0;
         }
-        return Reshape(-1).IndexSelect(0, FromArray(flat).To(Device)).Reshape(index.dims);
+        return gatherOffsets.GetOrAdd(key, _ => FromArray(offsets, indexShape, device).Keep());
     }
 
     /// <summary>
@@ -133,7 +153,7 @@ public sealed partial class Tensor
     public Tensor MaskedFill(Tensor mask, float value)
     {
         CheckMask("MaskedFill", mask);
-        return Where(mask, Scalar(value).To(Device), this);
+        return Where(mask, Scalar(value, Device), this);
     }
 
     /// <summary>A mask of <paramref name="op"/> must be on this tensor's device and broadcast to exactly its shape.</summary>

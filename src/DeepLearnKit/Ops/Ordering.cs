@@ -86,7 +86,7 @@ public sealed partial class Tensor
             int n = this.dims[d];
             var reversed = new float[n];
             for (int i = 0; i < n; i++) reversed[i] = n - 1 - i;
-            result = result.IndexSelect(d, FromArray(reversed).To(Device));
+            result = result.IndexSelect(d, FromArray(reversed, [reversed.Length], Device));
         }
         return ReferenceEquals(result, this) ? Clone() : result;
     }
@@ -104,7 +104,7 @@ public sealed partial class Tensor
         var upper = new float[n * n];
         for (int j = 0; j < n; j++)
             for (int i = j; i < n; i++) upper[j * n + i] = 1;
-        var ones = FromArray(upper, n, n).To(Device);
+        var ones = FromArray(upper, [n, n], Device);
         var last = Transpose(d, Rank - 1);                 // (…, n) with dim d last
         return last.MatMul(ones).Transpose(d, Rank - 1);   // (…, n) · (n, n), then dim d back in place
     }
@@ -126,6 +126,6 @@ public sealed partial class Tensor
         for (int i = 0; i < rows; i++)
             for (int j = 0; j < columns; j++)
                 keep[i * columns + j] = (lower ? j - i <= diagonal : j - i >= diagonal) ? 1 : 0;
-        return Where(FromArray(keep, rows, columns).To(Device), this, Scalar(0).To(Device));
+        return Where(FromArray(keep, [rows, columns], Device), this, Scalar(0, Device));
     }
 }

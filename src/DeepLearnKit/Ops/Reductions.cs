@@ -160,7 +160,7 @@ public sealed partial class Tensor
         if (dim is null && NumEl == 0) throw new ArgumentException($"{op}: the tensor is empty.");
         if (dim is null) return Reshape(1, -1).ArgReduce(max, 1, keepDim: false).Reshape();
         int axis = Shapes.NormalizeDim(op, dim.Value, Math.Max(Rank, 1));
-        if (IsZeroDim) return Scalar(0).To(Device);
+        if (IsZeroDim) return Scalar(0, Device);
         if (dims[axis] == 0)
             throw new ArgumentException($"{op}: cannot reduce an empty dimension {axis} of shape {Shapes.Format(dims)}.");
         var result = Empty(ReducedShape([axis], keepDim), Device, op);
@@ -209,7 +209,7 @@ public sealed partial class Tensor
             else
             {
                 var m = Max(dim, keepDim: true);
-                m = Where(m.Abs() == float.PositiveInfinity, Scalar(0).To(Device), m);
+                m = Where(m.Abs() == float.PositiveInfinity, Scalar(0, Device), m);
                 y = (this - m).Exp().Sum(dim, keepDim: true).Log() + m;
             }
         }

@@ -1,5 +1,4 @@
 // Adam: momentum on the gradient and RMS scaling, both as bias-corrected running means.
-using DeepLearnKit.Backends;
 
 namespace DeepLearnKit.Optim;
 
@@ -63,40 +62,25 @@ public sealed class Adam : Optimizer
         var o = (AdamOptions)options;
         var g = o.WeightDecay != 0 ? grad + (float)o.WeightDecay * parameter : grad;
         var step = Direction(g, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
-        step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate);
-        // A parameter that is a view (e.g. a transposed leaf) gets a new value that Step copies in.
-        return parameter.OwnsContiguousStorage ? parameter.AssignBinary(BinaryOp.Add, parameter, step) : parameter + step;
+        // A parameter that is a view (e.g. a transposed leaf) is updated through its strides.
+        return parameter.AddInPlace(step, -(float)o.LearningRate);            // θ ← θ − lr·m̂/(√v̂ + ε)
     }
 
     /// <summary>
-    /// Updates m, v (and vᵐᵃˣ) in <paramref name="state"/> in place and returns a new tensor <c>m̂/(√v̂ + ε)</c>;
-    /// shared with AdamW. In place because a step over a large layer would otherwise allocate a dozen
-    /// parameter-sized tensors.
+    /// Updates m, v (and vᵐᵃˣ) in <paramref name="state"/> in place and returns a new tensor <c>m̂/(√v̂ + ε)</c>, in the
+    /// order PyTorch's Adam computes it; shared with AdamW. In place because a step over a large layer would
+    /// otherwise allocate a dozen parameter-sized tensors.
     /// </summary>
     internal static Tensor Direction(Tensor g, double beta1, double beta2, double eps, bool amsgrad, ParameterState state)
     {
         int t = state.Step;
         var m = state.GetOrZeros("exp_avg", g);
         var v = state.GetOrZeros("exp_avg_sq", g);
-        var scratch = g.Square();
-        MovingAverage(m, g, beta1);           // m ← β₁m + (1 − β₁)g
-        MovingAverage(v, scratch, beta2);     // v ← β₂v + (1 − β₂)g²
-        if (amsgrad)
-        {
-            var vMax = state.GetOrZeros("max_exp_avg_sq", g);
-            v = vMax.AssignBinary(BinaryOp.Max, vMax, v);
-        }
+        m.MulInPlace((float)beta1).AddInPlace(g, (float)(1 - beta1));               // m ← β₁m + (1 − β₁)g
+        v.MulInPlace((float)beta2).AddProductInPlace(g, g, (float)(1 - beta2));     // v ← β₂v + (1 − β₂)g²
+        if (amsgrad) v = state.GetOrZeros("max_exp_avg_sq", g).MaximumInPlace(v);   // vᵐᵃˣ ← max(vᵐᵃˣ, v)
         double bias1 = 1 - Math.Pow(beta1, t), bias2 = 1 - Math.Pow(beta2, t);
-        scratch.AssignUnary(UnaryOp.Sqrt, v);
-        scratch.AssignUnary(UnaryOp.Affine, scratch, (float)(1 / Math.Sqrt(bias2)), (float)eps);   // √v̂ + ε
-        scratch.AssignBinary(BinaryOp.Div, m, scratch);
-        return scratch.AssignUnary(UnaryOp.Affine, scratch, (float)(1 / bias1));                     // m̂ / (√v̂ + ε)
-    }
-
-    /// <summary><c>average ← β·average + (1 − β)·x</c>, in place.</summary>
-    private static void MovingAverage(Tensor average, Tensor x, double beta)
-    {
-        average.AssignUnary(UnaryOp.Affine, average, (float)beta);
-        average.AssignBinary(BinaryOp.Add, average, x.Detach() * (float)(1 - beta));   // 1 − β in double, as PyTorch
+        var denominator = v.Sqrt().MulInPlace((float)(1 / Math.Sqrt(bias2))).AddInPlace((float)eps);   // √v̂ + ε
+        return (m / denominator).MulInPlace((float)(1 / bias1));                        // m̂ / (√v̂ + ε)
     }
 }

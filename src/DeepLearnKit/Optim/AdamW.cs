@@ -1,5 +1,4 @@
 // AdamW: Adam with weight decay applied to θ directly instead of through the gradient.
-using DeepLearnKit.Backends;
 
 namespace DeepLearnKit.Optim;
 
@@ -50,10 +49,7 @@ public sealed class AdamW : Optimizer
     {
         var o = (AdamWOptions)options;
         var step = Adam.Direction(grad, o.Beta1, o.Beta2, o.Eps, o.Amsgrad, state);
-        step.AssignUnary(UnaryOp.Affine, step, -(float)o.LearningRate);
-        float decay = (float)(1 - o.LearningRate * o.WeightDecay);
-        if (!parameter.OwnsContiguousStorage) return decay * parameter + step;   // a view: Step copies the new value in
-        if (o.WeightDecay != 0) parameter.AssignUnary(UnaryOp.Affine, parameter, decay);
-        return parameter.AssignBinary(BinaryOp.Add, parameter, step);
+        if (o.WeightDecay != 0) parameter.MulInPlace((float)(1 - o.LearningRate * o.WeightDecay));   // θ ← (1 − lr·λ)θ
+        return parameter.AddInPlace(step, -(float)o.LearningRate);                                  // θ ← θ − lr·m̂/(√v̂ + ε)
     }
 }

@@ -126,7 +126,7 @@ public sealed class QuantizedLinear : Module
         packedWeight ??= Int8PackedMatrix.Pack(Weight.Values, n, k);
         Int8Gemm.Multiply(qx, packedWeight, sums, m);
         Int8RowQuantizer.Dequantize(sums, rowScales, Weight.Scales, Bias, y, m, n);
-        return Tensor.FromArray(y, m, n).To(input.Device);
+        return Tensor.FromArray(y, [m, n], input.Device);
     }
 
     /// <summary>Bytes of the int8 weight, its scales and the float32 bias.</summary>

@@ -131,7 +131,7 @@ public sealed partial class Tensor
         int classes = numClasses >= 0 ? numClasses : values.Length == 0 ? 0 : (int)values.Max() + 1;
         var data = new float[values.Length * classes];
         for (int i = 0; i < values.Length; i++) data[i * classes + (int)values[i]] = 1;
-        return FromArray(data, [.. indices.Shape, classes]).To(indices.Device);
+        return FromArray(data, [.. indices.Shape, classes], indices.Device);
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive.</summary>

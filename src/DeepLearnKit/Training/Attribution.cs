@@ -131,7 +131,7 @@ public static class Attribution
         var probabilities = Frozen(model, () =>
         {
             using var _ = Tensor.NoGrad();
-            var off = Tensor.FromArray(masks, image.Rank == 3 ? new[] { samples, 1, height, width } : new[] { samples, height, width }).To(image.Device);
+            var off = Tensor.FromArray(masks, image.Rank == 3 ? new[] { samples, 1, height, width } : new[] { samples, height, width }, image.Device);
             var perturbed = image.Unsqueeze(0) * (1f - off) + fill * off;
             var scores = model.Call(perturbed);
             if (scores.Rank != 2 || classId < 0 || classId >= scores.Size(1))

@@ -99,4 +99,81 @@ public sealed class DeviceResidentTests
         Assert.Equal(0, count.Uploads);
         Same(expected, actual, 1e-5, 1e-4);
     }
+
+    [Fact]
+    public void Targets_ids_and_gradient_norms_are_checked_on_the_device_and_only_a_count_comes_back()
+    {
+        Rng.Seed(6);
+        var scores = Tensor.Randn(4, 3);
+        var targets = Tensor.FromArray([2f, 0f, 1f, 1f]);
+        var embedding = new Embedding(5, 2);
+        var ids = Tensor.FromArray([4f, 0f, 3f], 3);
+        var expectedLoss = Loss.CrossEntropy(scores, targets);
+        var expectedRows = embedding.Forward(ids);
+        embedding.To(Sim);
+        var (ss, ts, ids2) = (OnSim(scores), OnSim(targets), OnSim(ids));
+        Loss.CrossEntropy(ss, ts);   // the first call of these shapes makes Gather's offsets on the device
+        Tensor loss, rows;
+        using (var count = IlgpuBackend.CountTransfers())
+        {
+            loss = Loss.CrossEntropy(ss, ts);
+            Assert.Equal((0, 2), (count.Uploads, count.Downloads));
+            rows = embedding.Forward(ids2);
+            // One count each comes back: bad targets and bad Gather indices for the loss, bad ids for the embedding.
+            Assert.Equal((0, 3), (count.Uploads, count.Downloads));
+        }
+        Same(expectedLoss, loss);
+        Same(expectedRows, rows);
+        var badTarget = Assert.Throws<ArgumentOutOfRangeException>(() => Loss.CrossEntropy(ss, OnSim(Tensor.FromArray([2f, 0f, 3f, 1f]))));
+        Assert.Contains("target 3 is not a class index in [0, 2]", badTarget.Message);
+        var badId = Assert.Throws<ArgumentOutOfRangeException>(() => embedding.Forward(OnSim(Tensor.FromArray([1.5f], 1))));
+        Assert.Contains("id 1.5 is not an integer", badId.Message);
+
+        var w = OnSim(Tensor.Randn(3, 4)).RequireGrad();
+        var v = OnSim(Tensor.Randn(4)).RequireGrad();
+        (w.Square().Sum() + (3f * v).Sum()).Backward();
+        double expectedNorm = Math.Sqrt(w.Grad!.ToArray().Sum(g => (double)g * g) + 4 * 9);
+        using (var count = IlgpuBackend.CountTransfers())
+        {
+            double norm = DeepLearnKit.Optim.GradClip.ClipGradNorm([w, v], maxNorm: 1000);
+            Assert.Equal((0, 1), (count.Uploads, count.Downloads));
+            Assert.Equal(expectedNorm, norm, 1e-4 * expectedNorm);
+        }
+    }
+}
+
+/// <summary>Random tensors reseed the shared Rng and compare draws, so they run outside the parallel phase.</summary>
+[Collection(SharedRngCollection.Name)]
+public sealed class DeviceRandomTests
+{
+    [Fact]
+    public void Every_device_draws_the_same_random_numbers_for_one_seed_without_a_host_transfer()
+    {
+        Tensor[] Draw(Device device)
+        {
+            Rng.Seed(17);
+            return [Tensor.Rand([2000], device), Tensor.Randn([2000], device), Tensor.DropoutMask(0.3f, [2000], device), Tensor.RandInt(2, 9, [2000], device)];
+        }
+        var cpu = Draw(Device.Cpu);
+        Tensor[] sim;
+        using (var count = IlgpuBackend.CountTransfers())
+        {
+            sim = Draw(Device.GpuSimulator);
+            Assert.Equal((0, 0), (count.Uploads, count.Downloads));
+        }
+        var reference = Draw(Device.Reference);
+        foreach (var other in new[] { sim, reference })
+        {
+            Assert.Equal(cpu[0].ToArray(), other[0].ToArray());                 // uniform: bit for bit
+            TensorAssert.Close(cpu[1].ToArray(), other[1].ToArray(), 1e-6, 1e-5); // normal: one log apart at most
+            Assert.Equal(cpu[2].ToArray(), other[2].ToArray());
+            Assert.Equal(cpu[3].ToArray(), other[3].ToArray());
+        }
+        var mask = cpu[2].ToArray();
+        Assert.All(mask, m => Assert.True(m == 0 || Math.Abs(m - 1 / 0.7f) < 1e-6, $"mask value {m}"));
+        Assert.InRange(mask.Count(m => m == 0), 2000 * 0.3 - 90, 2000 * 0.3 + 90);
+        Assert.All(cpu[3].ToArray(), k => Assert.True(k == MathF.Floor(k) && k >= 2 && k <= 8, $"RandInt gave {k}"));
+        Rng.Seed(18);
+        Assert.NotEqual(cpu[0].ToArray(), Tensor.Rand([2000]).ToArray());
+    }
 }
