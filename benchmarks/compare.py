@@ -37,6 +37,8 @@ TRAINING = dict(full=dict(reps=3, warmup=0.0, rounds=1), quick=dict(reps=1, warm
 WORKLOADS = [
     ("fma-peak", DLK_ONLY, True),
     *[(f"sgemm-{n}", BOTH, n <= 512) for n in (128, 256, 512, 1024, 2048)],
+    # the same product inside a Tensor.Scope() per call, as in a training step: the output's memory is reused
+    *[(f"sgemm-scoped-{n}", BOTH, n <= 512) for n in (256, 1024)],
     *[(f"gemm-raw-{n}", DLK_ONLY, n <= 256) for n in (256, 1024, 2048)],
     # chapter 13: a Linear(n, n) forward in float32 and int8 (post-training dynamic quantization), x [n, n]
     *[(f"{kind}-{n}", BOTH, n <= 512) for n in (256, 512, 1024, 2048) for kind in ("linear", "int8-linear")],

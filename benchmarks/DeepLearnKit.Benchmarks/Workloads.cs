@@ -25,6 +25,7 @@ internal static class Workloads
     {
         ["fma-peak"] = _ => FmaPeak.Prepare(CpuParallel.MaxThreads),
         ["sgemm"] = MatMul,
+        ["sgemm-scoped"] = ScopedMatMul,
         ["gemm-raw"] = RawSgemm,
         ["linear"] = n => LinearLayer(n, quantized: false),
         ["int8-linear"] = n => LinearLayer(n, quantized: true),
@@ -37,7 +38,7 @@ internal static class Workloads
         ["dcgan"] = TrainingWorkloads.DCGAN,
     };
 
-    public static IEnumerable<string> Names => Families.Keys.Select(k => k is "sgemm" or "gemm-raw" or "linear" or "int8-linear" or "lstm" or "dcgan" ? k + "-N" : k);
+    public static IEnumerable<string> Names => Families.Keys.Select(k => k is "sgemm" or "sgemm-scoped" or "gemm-raw" or "linear" or "int8-linear" or "lstm" or "dcgan" ? k + "-N" : k);
 
     public static Prepared Prepare(string name)
     {
@@ -91,6 +92,22 @@ internal static class Workloads
         var tb = Tensor.FromArray(b, n, n);
         Tensor? c = null;
         return new(() => c = Tensor.MatMul(ta, tb), () => GemmChecksum(c!.ToArray(), n), Flops: 2.0 * n * n * n);
+    }
+
+    /// <summary>
+    /// C = A·B through the public MatMul inside one <see cref="Tensor.Scope"/> per call, as the products of a training
+    /// step are (Fit and <c>loader.Scoped()</c> open one per batch): each call's output reuses the last one's memory.
+    /// </summary>
+    private static Prepared ScopedMatMul(int n)
+    {
+        var (a, b) = GemmInputs(n);
+        var ta = Tensor.FromArray(a, n, n);
+        var tb = Tensor.FromArray(b, n, n);
+        return new(() =>
+        {
+            using var scope = Tensor.Scope();
+            Tensor.MatMul(ta, tb);
+        }, () => GemmChecksum(Tensor.MatMul(ta, tb).ToArray(), n), Flops: 2.0 * n * n * n);
     }
 
     /// <summary>C = A·B through the internal kernel <see cref="Gemm.Sgemm(bool, bool, int, int, int, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>, into a reused buffer: the Tensor layer's overhead is what MatMul adds to this.</summary>

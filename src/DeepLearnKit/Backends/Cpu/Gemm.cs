@@ -35,10 +35,11 @@ internal static class Gemm
     internal const long DirectWork = 64 * 64 * 64;
 
     /// <summary>
-    /// Multiply-adds per thread below which an extra thread does not pay for its wake-up (tens of
-    /// microseconds): 128³ stays on one thread, where OpenBLAS on two threads is also slower than on one.
+    /// Multiply-adds per thread below which an extra thread does not pay for its wake-up (tens of microseconds).
+    /// 128³ gets two threads: measured on 2 cores of this project's machine (AMD EPYC, AVX-512), 83 GFLOP/s on one
+    /// thread against 118 on two, and PyTorch's OpenBLAS 117 on two (benchmarks/README.md, issue 17).
     /// </summary>
-    internal const long WorkPerThread = 1L << 21;
+    internal const long WorkPerThread = 1L << 20;
 
     /// <summary>
     /// <c>C[i,j] = Σ_p op(A)[i,p]·op(B)[p,j] + beta·C[i,j]</c> for an m×k op(A), a k×n op(B) and an m×n C,
