@@ -14,12 +14,12 @@ internal sealed partial class CpuBackend : IBackend, IFusedActivationGradients, 
     public Device Device { get; }
 
     /// <summary>
-    /// Parts big enough for the GEMM to split itself run one after another; smaller ones share the cores, as many
-    /// workers as <see cref="CpuParallel.ThreadsFor"/> allows for their total work.
+    /// Parts big enough for the GEMM to split itself over two threads or more run one after another; smaller ones
+    /// share the cores, as many workers as <see cref="CpuParallel.ThreadsFor"/> allows for their total work.
     /// </summary>
     public void ForEachPart(int parts, long workPerPart, Action<int, int, int> work)
     {
-        int workers = workPerPart >= Gemm.WorkPerThread ? 1 : CpuParallel.ThreadsFor(parts, workPerPart);
+        int workers = workPerPart >= 2 * Gemm.WorkPerThread ? 1 : CpuParallel.ThreadsFor(parts, workPerPart);
         if (workers <= 1)
         {
             work(0, 0, parts);

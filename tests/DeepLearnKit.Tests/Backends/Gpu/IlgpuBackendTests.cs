@@ -1,7 +1,7 @@
-// Contract tests of the ILGPU backend: every primitive runs on the CPU backend (the reference) and on
-// ILGPU's CPU accelerator with the same inputs, and the results must agree. Convolution and pooling
-// are also checked against plain loops written here (the spec). CUDA tests skip with a reason when
-// ILGPU finds no CUDA device.
+// Contract tests of the ILGPU backend at the level of its primitives: every required primitive runs on the
+// reference backend (plain loops, the spec), on the CPU backend and on ILGPU's CPU accelerator with the same
+// inputs, and both must agree with the reference; the fused kernels, which the reference lacks, are compared
+// with the CPU's and with plain loops written here. CUDA tests skip with a reason when ILGPU finds no CUDA device.
 using DeepLearnKit.Backends;
 using DeepLearnKit.Backends.Cpu;
 using System.Reflection;
@@ -36,6 +36,7 @@ public sealed class CudaFactAttribute : FactAttribute
 public sealed class IlgpuBackendTests(ITestOutputHelper output)
 {
     private static readonly IBackend Cpu = CpuBackend.Instance;
+    private static readonly IBackend Reference = DeepLearnKit.Backends.Reference.ReferenceBackend.Instance;
     private static readonly IBackend Sim = IlgpuBackend.CpuSimulator;
 
     [Fact]
@@ -75,7 +76,16 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <paramref name="op"/> on both backends (it returns the storage to read back) and compares.</summary>
-    private static void SameOnBoth(string what, Func<IBackend, TensorStorage> op, float rtol = 1e-5f, float atol = 1e-6f) =>
+    /// <summary>A required primitive: the simulator's and the CPU's results each agree with the reference backend's.</summary>
+    private static void SameOnBoth(string what, Func<IBackend, TensorStorage> op, float rtol = 1e-5f, float atol = 1e-6f)
+    {
+        var expected = Download(Reference, op(Reference));
+        AssertClose(what, expected, Download(Sim, op(Sim)), rtol, atol);
+        AssertClose(what + " (CPU)", expected, Download(Cpu, op(Cpu)), rtol, atol);
+    }
+
+    /// <summary>A fused kernel (the reference has none): the simulator's result agrees with the CPU's.</summary>
+    private static void SameAsCpu(string what, Func<IBackend, TensorStorage> op, float rtol = 1e-5f, float atol = 1e-6f) =>
         AssertClose(what, Download(Cpu, op(Cpu)), Download(Sim, op(Sim)), rtol, atol);
 
     private static void AssertClose(string what, float[] expected, float[] actual, float rtol = 1e-5f, float atol = 1e-6f)
@@ -87,7 +97,7 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             if (float.IsNaN(e) && float.IsNaN(a)) continue;
             if (float.IsInfinity(e) && e == a) continue;
             Assert.True(MathF.Abs(e - a) <= atol + rtol * MathF.Abs(e),
-                $"{what}: element {i} is {a} on the simulator, {e} on the CPU.");
+                $"{what}: element {i} is {a}, expected {e}.");
         }
     }
 
@@ -395,8 +405,8 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             ((IFusedLSTMCell)b).LSTMCell(b.Upload(gates), gatesOffset, b.Upload(c), cOffset, batch, hidden, state, activations);
             return (state, activations);
         }
-        SameOnBoth("LSTMCell state", b => Forward(b).State);
-        SameOnBoth("LSTMCell activations", b => Forward(b).Activations);
+        SameAsCpu("LSTMCell state", b => Forward(b).State);
+        SameAsCpu("LSTMCell activations", b => Forward(b).Activations);
         (TensorStorage Gates, TensorStorage C) Backward(IBackend b)
         {
             var (state, activations) = Forward(b);
@@ -405,8 +415,8 @@ public sealed class IlgpuBackendTests(ITestOutputHelper output)
             ((IFusedLSTMCell)b).LSTMCellBackward(activations, b.Upload(c), cOffset, state, b.Upload(gradState), batch, hidden, gradGates, gradC);
             return (gradGates, gradC);
         }
-        SameOnBoth("LSTMCellBackward gates", b => Backward(b).Gates, rtol: 1e-5f, atol: 1e-6f);
-        SameOnBoth("LSTMCellBackward c", b => Backward(b).C, rtol: 1e-5f, atol: 1e-6f);
+        SameAsCpu("LSTMCellBackward gates", b => Backward(b).Gates, rtol: 1e-5f, atol: 1e-6f);
+        SameAsCpu("LSTMCellBackward c", b => Backward(b).C, rtol: 1e-5f, atol: 1e-6f);
     }
 
     [Fact]
