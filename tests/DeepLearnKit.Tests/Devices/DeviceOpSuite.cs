@@ -34,6 +34,25 @@ internal static class DeviceComparison
             leaves.Select(x => x.Grad?.Device).ToArray(), leaves.Select(x => x.Grad?.ToArray()).ToArray());
     }
 
+    /// <summary>One line per case of <see cref="OpCases"/> that differs on <paramref name="device"/> from the reference (or throws there).</summary>
+    public static List<string> EveryCaseMismatch(Device device)
+    {
+        var failures = new List<string>();
+        foreach (var (name, c) in OpCases.All)
+        {
+            try
+            {
+                var problems = Mismatches(c, device);
+                if (problems.Count > 0) failures.Add($"{name}: {string.Join("; ", problems)}");
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{name}: threw {e.GetType().Name}: {e.Message}");
+            }
+        }
+        return failures;
+    }
+
     /// <summary>Every way <paramref name="c"/> on <paramref name="device"/> differs from it on the reference; empty when they agree.</summary>
     public static List<string> Mismatches(OpCase c, Device device) => Mismatches(c, c, device);
 
@@ -214,19 +233,7 @@ public sealed class CudaDeviceOps
     {
         var device = Device.Gpu;
         Assert.StartsWith("cuda", device.Name, StringComparison.OrdinalIgnoreCase);
-        var failures = new List<string>();
-        foreach (var (name, c) in OpCases.All)
-        {
-            try
-            {
-                var problems = DeviceComparison.Mismatches(c, device);
-                if (problems.Count > 0) failures.Add($"{name}: {string.Join("; ", problems)}");
-            }
-            catch (Exception e)
-            {
-                failures.Add($"{name}: threw {e.GetType().Name}: {e.Message}");
-            }
-        }
+        var failures = DeviceComparison.EveryCaseMismatch(device);
         Assert.True(failures.Count == 0, $"{failures.Count} of {OpCases.All.Count} cases differ on {device}:\n" + string.Join("\n", failures));
     }
 }
