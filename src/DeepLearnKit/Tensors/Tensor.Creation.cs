@@ -191,11 +191,6 @@ public sealed partial class Tensor
         return Minimum(integers, Scalar(high - 1, device));
     }
 
-    /// <summary>Integers drawn uniformly from [low, high), stored as floats (class labels, token ids).</summary>
-    public static Tensor RandInt(int low, int high, params int[] shape)
-    {
-        var data = new float[Shapes.Count(Shapes.Validate("RandInt", shape))];
-        for (int i = 0; i < data.Length; i++) data[i] = Rng.Int(low, high);
-        return FromArray(data, shape);
-    }
+    /// <summary>Integers drawn uniformly from [low, high), stored as floats (class labels, token ids), on the CPU: see <see cref="RandInt(int, int, int[], Device)"/>.</summary>
+    public static Tensor RandInt(int low, int high, params int[] shape) => RandInt(low, high, shape, Device.Cpu);
 }

@@ -115,7 +115,8 @@ public class KerasStyleTests
         var (ps, ys) = (p.ToArray(), y.ToArray());
         for (int i = 0; i < 1000; i++)
         {
-            bce -= ys[i] * Math.Log(ps[i]) + (1 - ys[i]) * Math.Log(1 - ps[i]);
+            // Each log clamped at −100, as PyTorch's (and Loss.BinaryCrossEntropy's): a memorised p of exactly 0 or 1 stays finite.
+            bce -= ys[i] * Math.Max(Math.Log(ps[i]), -100) + (1 - ys[i]) * Math.Max(Math.Log(1 - ps[i]), -100);
             correct += (ps[i] > 0.5 ? 1 : 0) == ys[i] ? 1 : 0;
         }
         Assert.Equal(bce / 1000, loss, 4);
