@@ -1,6 +1,7 @@
 // The one seeded random source: every random init, shuffle, dropout mask and sample draws from it,
-// so a chapter prints the same numbers on every run. Tensors of random numbers take one key from it and are
-// filled on their device by a counter-based generator (Backends/Philox.cs), so CPU and GPU draw the same numbers.
+// so a chapter prints the same numbers on every run. Random tensors made on a device (Tensor.Rand(shape, device),
+// dropout masks) take one key from it and are filled there by a counter-based generator (Backends/Philox.cs), so
+// every device draws the same numbers.
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.Random;
 

@@ -158,17 +158,31 @@ public sealed partial class Tensor
         return FromArray(data, n, cols);
     }
 
-    /// <summary>Draws from U[0, 1): see <see cref="Rand(int[], Device)"/>.</summary>
-    public static Tensor Rand(params int[] shape) => Rand(shape, Device.Cpu);
+    /// <summary>
+    /// Draws from U[0, 1) on the CPU, from <see cref="Rng"/>'s own sequence (as PyTorch's CPU generator differs from its
+    /// CUDA one). For the same numbers on every device, use <see cref="Rand(int[], Device)"/>.
+    /// </summary>
+    public static Tensor Rand(params int[] shape)
+    {
+        var data = new float[Shapes.Count(Shapes.Validate("Rand", shape))];
+        Rng.Uniform(data);
+        return FromArray(data, shape);
+    }
 
     /// <summary>
     /// Draws from U[0, 1), made on <paramref name="device"/>: one key is drawn from <see cref="Rng"/>, and element i is
-    /// the Philox4x32-10 draw i under that key, so after the same <c>Rng.Seed</c> every device gives the same numbers.
+    /// the Philox4x32-10 draw i under that key, so after the same <c>Rng.Seed</c> every device (the CPU too, given as
+    /// <c>Device.Cpu</c>) gives the same numbers.
     /// </summary>
     public static Tensor Rand(int[] shape, Device device) => RandomFill("Rand", shape, device, Backends.RandomDistribution.Uniform, 0, 1);
 
-    /// <summary>Draws from N(0, 1): see <see cref="Randn(int[], Device)"/>.</summary>
-    public static Tensor Randn(params int[] shape) => Randn(shape, Device.Cpu);
+    /// <summary>Draws from N(0, 1) on the CPU, from <see cref="Rng"/>'s own sequence; <see cref="Randn(int[], Device)"/> draws the same numbers on every device.</summary>
+    public static Tensor Randn(params int[] shape)
+    {
+        var data = new float[Shapes.Count(Shapes.Validate("Randn", shape))];
+        Rng.Normal(data);
+        return FromArray(data, shape);
+    }
 
     /// <summary>Draws from N(0, 1), made on <paramref name="device"/> as <see cref="Rand(int[], Device)"/> is (by inverting the normal CDF).</summary>
     public static Tensor Randn(int[] shape, Device device) => RandomFill("Randn", shape, device, Backends.RandomDistribution.Normal, 0, 1);
@@ -191,6 +205,11 @@ public sealed partial class Tensor
         return Minimum(integers, Scalar(high - 1, device));
     }
 
-    /// <summary>Integers drawn uniformly from [low, high), stored as floats (class labels, token ids), on the CPU: see <see cref="RandInt(int, int, int[], Device)"/>.</summary>
-    public static Tensor RandInt(int low, int high, params int[] shape) => RandInt(low, high, shape, Device.Cpu);
+    /// <summary>Integers drawn uniformly from [low, high), stored as floats (class labels, token ids), on the CPU from <see cref="Rng"/>'s own sequence.</summary>
+    public static Tensor RandInt(int low, int high, params int[] shape)
+    {
+        var data = new float[Shapes.Count(Shapes.Validate("RandInt", shape))];
+        for (int i = 0; i < data.Length; i++) data[i] = Rng.Int(low, high);
+        return FromArray(data, shape);
+    }
 }
