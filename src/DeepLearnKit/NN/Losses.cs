@@ -119,10 +119,8 @@ public static class Loss
     public static Tensor BinaryCrossEntropy(Tensor probabilities, Tensor targets, Reduction reduction = Reduction.Mean)
     {
         targets = BinaryTargets("BinaryCrossEntropy", probabilities, targets);
-        if (Count(((probabilities >= 0f) * (probabilities <= 1f)) == 0f) > 0)   // NaN fails both comparisons
-            foreach (float p in probabilities.ToArray())
-                if (!(p >= 0 && p <= 1))
-                    throw new ArgumentOutOfRangeException(nameof(probabilities), $"BinaryCrossEntropy: probabilities must lie in [0, 1], got {p}.");
+        Tensor.CheckValues(probabilities, p => (p >= 0f) * (p <= 1f) == 0f, p => p >= 0 && p <= 1,   // NaN fails both comparisons
+            nameof(probabilities), p => $"BinaryCrossEntropy: probabilities must lie in [0, 1], got {p}.");
         var loss = -(targets * ClampedLog(probabilities) + (1f - targets) * ClampedLog(1f - probabilities));
         return Reduce(loss, reduction);
     }
@@ -185,10 +183,7 @@ public static class Loss
     public static Tensor Hinge(Tensor scores, Tensor targets, Reduction reduction = Reduction.Mean)
     {
         SameShape("Hinge", scores, targets);
-        if (Count(targets.Abs() != 1f) > 0)
-            foreach (float y in targets.ToArray())
-                if (y is not (1 or -1))
-                    throw new ArgumentOutOfRangeException(nameof(targets), $"Hinge: targets must be −1 or +1, got {y}.");
+        Tensor.CheckValues(targets, y => y.Abs() != 1f, y => y is 1 or -1, nameof(targets), y => $"Hinge: targets must be −1 or +1, got {y}.");
         var zero = Tensor.Scalar(0, scores.Device);
         return Reduce(Tensor.Maximum(zero, 1f - targets * scores), reduction);
     }
@@ -273,13 +268,6 @@ public static class Loss
     {
         if (!Shapes.Equal(prediction.Shape, target.Shape))
             throw new ArgumentException($"{loss}: the input has shape {Shapes.Format(prediction.Shape)} but the target has shape {Shapes.Format(target.Shape)}; they must be equal.");
-    }
-
-    /// <summary>How many elements of a 0/1 mask are 1, counted on its device (only the count reaches the host).</summary>
-    private static float Count(Tensor mask)
-    {
-        using var _ = Tensor.NoGrad();
-        return mask.NumEl == 0 ? 0 : mask.Sum().Item();
     }
 
     private static void CheckClassTargets(string loss, Tensor scores, Tensor targets)

@@ -23,11 +23,11 @@ public sealed partial class Tensor
 
     /// <summary><c>this ← this + value·a ⊙ b</c>, in place (PyTorch's <c>addcmul_(a, b, value=value)</c>).</summary>
     public Tensor AddProductInPlace(Tensor a, Tensor b, float value = 1) =>
-        AddTemporary(Scaled(Combined(BinaryOp.Mul, a, b), value));
+        AddTemporary(Scaled(BinaryKernel("AddProductInPlace", BinaryOp.Mul, a, b), value));
 
     /// <summary><c>this ← this + value·a / b</c>, in place (PyTorch's <c>addcdiv_(a, b, value=value)</c>).</summary>
     public Tensor AddQuotientInPlace(Tensor a, Tensor b, float value = 1) =>
-        AddTemporary(Scaled(Combined(BinaryOp.Div, a, b), value));
+        AddTemporary(Scaled(BinaryKernel("AddQuotientInPlace", BinaryOp.Div, a, b), value));
 
     /// <summary><c>this ← √this</c>, in place (PyTorch's <c>sqrt_()</c>).</summary>
     public Tensor SqrtInPlace() => AssignUnary(UnaryOp.Sqrt, this);
@@ -35,10 +35,7 @@ public sealed partial class Tensor
     /// <summary><c>this ← max(this, other)</c> elementwise, other broadcast to this shape, in place.</summary>
     public Tensor MaximumInPlace(Tensor other) => AssignBinary(BinaryOp.Max, this, other);
 
-    /// <summary><c>op(a, b)</c> as a temporary of the in-place ops (no autograd).</summary>
-    private static Tensor Combined(BinaryOp op, Tensor a, Tensor b) => BinaryKernel(op.ToString(), op, a, b);
-
-    /// <summary><c>α·x</c>, as a new temporary; x itself when it already is one and α = 1.</summary>
+    /// <summary><c>α·x</c>, as a new temporary (no autograd).</summary>
     private static Tensor Scaled(Tensor x, float alpha) => x.UnaryKernel(UnaryOp.Affine, alpha);
 
     /// <summary>Adds a temporary made by this file into this tensor and gives its memory back at once.</summary>
@@ -53,14 +50,9 @@ public sealed partial class Tensor
     internal Tensor AssignBinary(BinaryOp op, Tensor a, Tensor b)
     {
         CheckAssignable(op.ToString(), a, b);
-        if (OwnsContiguousStorage)
-        {
-            Backend.Binary(op, a.storage, a.BroadcastLayout(dims), b.storage, b.BroadcastLayout(dims), storage);
-            return this;
-        }
-        var result = Uninitialized(Shape, Device);   // a view: compute beside it, then write through its strides
-        Backend.Binary(op, a.storage, a.BroadcastLayout(dims), b.storage, b.BroadcastLayout(dims), result.storage);
-        return WriteThrough(result);
+        var target = Target();
+        Backend.Binary(op, a.storage, a.BroadcastLayout(dims), b.storage, b.BroadcastLayout(dims), target.storage);
+        return WriteThrough(target);
     }
 
     /// <summary><c>this ← f(x; p, q)</c> elementwise (x has this shape). The kernel allows x to be this.</summary>
@@ -69,20 +61,20 @@ public sealed partial class Tensor
         CheckAssignable(op.ToString(), x, x);
         if (!Shapes.Equal(x.dims, dims))
             throw new ArgumentException($"{op}: source shape {Shapes.Format(x.dims)} differs from {Shapes.Format(dims)}.");
-        if (OwnsContiguousStorage)
-        {
-            Backend.Unary(op, x.storage, x.Layout, p, q, storage);
-            return this;
-        }
-        var result = Uninitialized(Shape, Device);
-        Backend.Unary(op, x.storage, x.Layout, p, q, result.storage);
-        return WriteThrough(result);
+        var target = Target();
+        Backend.Unary(op, x.storage, x.Layout, p, q, target.storage);
+        return WriteThrough(target);
     }
 
-    private Tensor WriteThrough(Tensor result)
+    /// <summary>Where an in-place result is computed: this tensor's own memory, or beside it when it is a strided view.</summary>
+    private Tensor Target() => OwnsContiguousStorage ? this : Uninitialized(Shape, Device);
+
+    /// <summary>Writes a result computed beside a view through the view's strides, and gives that memory back.</summary>
+    private Tensor WriteThrough(Tensor target)
     {
-        Backend.Copy(result.storage, result.Layout, storage, Layout);
-        result.storage.Release();
+        if (ReferenceEquals(target, this)) return this;
+        Backend.Copy(target.storage, target.Layout, storage, Layout);
+        target.storage.Release();
         return this;
     }
 

@@ -173,16 +173,26 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Throws <see cref="ArgumentOutOfRangeException"/> with <paramref name="describe"/>(the first offender) unless every
-    /// element of <paramref name="values"/> is an integer in [0, <paramref name="size"/>). The test runs on the values'
-    /// device, so only the count of offenders crosses to the host; the values themselves only when one is wrong.
+    /// element of <paramref name="values"/> is an integer in [0, <paramref name="size"/>).
     /// </summary>
-    internal static void CheckIndexValues(Tensor values, int size, string paramName, Func<float, string> describe)
+    internal static void CheckIndexValues(Tensor values, int size, string paramName, Func<float, string> describe) =>
+        CheckValues(values, v => (v != v.Floor()) + (v < 0f) + (v >= size),   // NaN ≠ NaN counts too
+            v => v == MathF.Floor(v) && v >= 0 && v < size, paramName, describe);
+
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> with <paramref name="describe"/>(the first offender) unless every
+    /// element of <paramref name="values"/> is valid. <paramref name="offenders"/> marks the invalid elements with a
+    /// positive count, computed on the values' device, so only their total crosses to the host; the values themselves
+    /// come back, to be tested one by one with <paramref name="isValid"/>, only when one is wrong.
+    /// </summary>
+    internal static void CheckValues(Tensor values, Func<Tensor, Tensor> offenders, Func<float, bool> isValid,
+        string paramName, Func<float, string> describe)
     {
         if (values.NumEl == 0) return;
-        float offenders;
-        using (NoGrad()) offenders = ((values != values.Floor()) + (values < 0f) + (values >= size)).Sum().Item();   // NaN ≠ NaN counts too
-        if (offenders == 0) return;
+        float count;
+        using (NoGrad()) count = offenders(values).Sum().Item();
+        if (count == 0) return;
         foreach (float v in values.ToArray())
-            if (!(v == MathF.Floor(v) && v >= 0 && v < size)) throw new ArgumentOutOfRangeException(paramName, describe(v));
+            if (!isValid(v)) throw new ArgumentOutOfRangeException(paramName, describe(v));
     }
 }

@@ -48,7 +48,7 @@ public sealed partial class Tensor
         }
         return Autograd.Record(max, "MaxPool2d", [this], g =>
         {
-            var tapIndex = Arange(w.KernelH * w.KernelW).To(g.Device).Reshape(-1, 1, 1);
+            var tapIndex = Arange(0, w.KernelH * w.KernelW, 1, g.Device).Reshape(-1, 1, 1);
             var routed = (tapIndex == winner.Unsqueeze(0)) * g.Reshape(1, winner.Size(0), winner.Size(1));
             return [Untaps(routed, w, inputShape)];
         });

@@ -7,21 +7,17 @@ public sealed partial class Tensor
     public static Tensor FromArray(float[] data) => FromArray(data, data.Length);
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> (row-major) with <paramref name="shape"/>; <c>[]</c> makes a 0-D tensor of one value.</summary>
-    public static Tensor FromArray(float[] data, params int[] shape)
-    {
-        if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
-        Shapes.Validate("FromArray", shape);
-        if (Shapes.Count(shape) != data.Length)
-            throw new ArgumentException($"FromArray: {data.Length} values do not fill shape {Shapes.Format(shape)} ({Shapes.Count(shape)} elements).");
-        return new Tensor(Device.Cpu.Backend.Upload(data), (int[])shape.Clone());
-    }
+    public static Tensor FromArray(float[] data, params int[] shape) => FromArray(data, shape, Device.Cpu);
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with <paramref name="shape"/>, copied straight to <paramref name="device"/>.</summary>
     public static Tensor FromArray(float[] data, int[] shape, Device device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        var cpu = FromArray(data, shape);   // the checks, and the tensor itself when device is the CPU
-        return device == Device.Cpu ? cpu : new Tensor(device.Backend.Upload(data), cpu.Shape);
+        if (shape.Length == 0 && data.Length != 1) shape = [data.Length];
+        Shapes.Validate("FromArray", shape);
+        if (Shapes.Count(shape) != data.Length)
+            throw new ArgumentException($"FromArray: {data.Length} values do not fill shape {Shapes.Format(shape)} ({Shapes.Count(shape)} elements).");
+        return new Tensor(device.Backend.Upload(data), (int[])shape.Clone());
     }
 
     /// <summary>A 2-D tensor from a rectangular array.</summary>
